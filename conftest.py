@@ -1,0 +1,3 @@
+"""Root of the test suite: registers each domain's fixtures (see <app>/tests/fixtures.py)."""
+
+pytest_plugins = ["kamkit.users.tests.fixtures", "kamkit.core.tests.fixtures"]

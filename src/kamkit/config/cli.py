@@ -1,0 +1,315 @@
+"""The ``kamkit`` command line: start the app, manage the database, users, tokens and demo data.
+
+Configuration problems and an unreachable database end in one line naming the problem (exit 2),
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+EXIT_CONFIG = 2
+
+
+class CliError(Exception):
+    """A problem to report to the person at the terminal in one line."""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamkit.config.settings")
+    from kamkit.config.env import ConfigurationError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigurationError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _check_database() -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CliError(
+            f"cannot reach the database {settings.KAMKIT_DATABASE_DESCRIPTION}: {reason}"
+        ) from None
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _actor(label: str) -> Any:
+    from kamkit.core import audit
+
+    return audit.acting_as(label=f"cli:{label}")
+
+
+# Sub-commands -----------------------------------------------------------------------------------
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from kamkit.core import setup
+
+    _check_database()
+    print("kamkit: preparing the database…", flush=True)
+    _migrate()
+    with _actor("up"):
+        report = setup.prepare(load_demo=not args.no_demo, seed=args.seed)
+    for line in report.lines:
+        print(f"kamkit: {line}")
+    if report.admin_password:
+        print(
+            f"kamkit: demo admin: {setup.DEMO_ADMIN_EMAIL}  password: {report.admin_password}"
+            "  (shown once; change it after signing in)"
+        )
+    return _serve(args.host, args.port, args.threads)
+
+
+def _serve(host: str, port: int, threads: int) -> int:
+    from waitress import serve
+
+    from kamkit.config.wsgi import application
+
+    print(f"kamkit: serving on http://{host}:{port}/  (Ctrl+C stops)", flush=True)
+    serve(application, host=host, port=port, threads=threads, ident="kamkit", _quiet=True)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _check_database()
+    return _serve(args.host, args.port, args.threads)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from kamkit.core import setup
+
+    _check_database()
+    _migrate(verbosity=1)
+    with _actor("migrate"):
+        for line in setup.load_builtin():
+            print(f"kamkit: {line}")
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    import secrets
+
+    from django.db import transaction
+
+    from kamkit.core.errors import ServiceError
+    from kamkit.users import services
+
+    _check_database()
+    password = args.password
+    generated = False
+    if password is None:
+        password = secrets.token_urlsafe(12)
+        generated = True
+    try:
+        with _actor("createuser"), transaction.atomic():
+            user = services.create_user(
+                email=args.email,
+                full_name=args.name or args.email.split("@")[0],
+                role=args.role,
+                password=password,
+                validate=not generated,
+            )
+    except ServiceError as exc:
+        messages = "; ".join(m for ms in exc.errors.values() for m in ms)
+        raise CliError(f"{exc.detail} {messages}".strip()) from None
+    print(f"created {user.email} ({user.get_role_display()})")
+    if generated:
+        print(f"password: {password}")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from django.db import transaction
+
+    from kamkit.users import services
+    from kamkit.users.models import User
+
+    _check_database()
+    user = User.objects.filter(email__iexact=args.email).first()
+    if user is None:
+        raise CliError(f"no user with e-mail {args.email}")
+    if not user.is_active:
+        raise CliError(f"{args.email} is inactive; activate the user first")
+    with _actor("token"), transaction.atomic():
+        created = services.create_token(user=user, name=args.name)
+    print(created.key)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kamkit.core import demo
+
+    _check_database()
+    _migrate()
+    started = time.perf_counter()
+    with _actor("demo"):
+        try:
+            report = demo.generate(
+                demo.DemoSize(people=args.people, accounts=args.accounts, deals=args.deals),
+                seed=args.seed,
+            )
+        except demo.DemoRefused as exc:
+            raise CliError(str(exc)) from None
+    for line in report:
+        print(f"kamkit: {line}")
+    print(f"kamkit: demo organisation ready in {time.perf_counter() - started:.1f}s")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    _check_database()
+    print("kamkit: task worker started (Ctrl+C stops)", flush=True)
+    options: dict[str, Any] = {"interval": args.interval}
+    if args.once:
+        options["batch"] = True
+    call_command("db_worker", **options)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    _check_database()
+    call_command("check", verbosity=0)
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    print(f"data folder: {settings.DATA_DIR}")
+    print(f"database:    {settings.KAMKIT_DATABASE_DESCRIPTION} (reachable)")
+    print(f"debug:       {'on' if settings.DEBUG else 'off'}")
+    mail_backend = str(settings.MAILERS["default"]["BACKEND"]).rsplit(".", 2)[-2]
+    print(f"e-mail:      {mail_backend}")
+    if pending:
+        print(f"migrations:  {len(pending)} pending - run 'kamkit migrate'")
+        return 1
+    print("migrations:  up to date")
+    print("kamkit: all checks passed")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kamkit manage", *args.rest])
+    return 0
+
+
+# Parser -------------------------------------------------------------------------------------------
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from kamkit import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="kamkit",
+        description="kamkit - key account management. Configuration comes from KAMKIT_* variables.",
+    )
+    parser.add_argument("--version", action="version", version=f"kamkit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> Any:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    up = add(
+        "up",
+        cmd_up,
+        "Create or migrate the database, load built-in data and (when empty) a demo organisation, "
+        "then serve kamkit.",
+    )
+    _add_server_options(up)
+    up.add_argument("--no-demo", action="store_true", help="do not load the demo organisation")
+    up.add_argument("--seed", type=int, default=7, help="demo organisation seed (default 7)")
+
+    _add_server_options(add("serve", cmd_serve, "Serve kamkit without touching the database schema."))
+    add("migrate", cmd_migrate, "Create or upgrade the database tables and load built-in data.")
+
+    createuser = add("createuser", cmd_createuser, "Add a user who can sign in.")
+    createuser.add_argument("email")
+    createuser.add_argument("--name", help="full name (default: the part of the e-mail before @)")
+    createuser.add_argument(
+        "--role",
+        default="account_manager",
+        choices=["admin", "director", "manager", "account_manager", "interviewer", "viewer"],
+    )
+    createuser.add_argument("--password", help="password (default: a generated one, printed once)")
+
+    token = add("token", lambda a: 0, "Manage personal API tokens.")
+    token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    token_create = token_commands.add_parser(
+        "create",
+        help="Create an API token for a user and print it.",
+        description="Create an API token for a user and print it (shown once).",
+    )
+    token_create.add_argument("email")
+    token_create.add_argument("--name", default="command line", help="what the token is for")
+    token_create.set_defaults(handler=cmd_token_create)
+
+    demo = add("demo", cmd_demo, "Generate a deterministic demo organisation (for trying and benchmarks).")
+    demo.add_argument("--people", type=int, default=40, help="number of people (default 40)")
+    demo.add_argument("--accounts", type=int, default=120, help="number of customer accounts")
+    demo.add_argument("--deals", type=int, default=2000, help="number of deals")
+    demo.add_argument("--seed", type=int, default=7, help="random seed: same seed, same organisation")
+
+    worker = add("worker", cmd_worker, "Run background tasks (reminders, reports, imports).")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    worker.add_argument("--once", action="store_true", help="run what is queued, then stop")
+
+    add(
+        "check",
+        cmd_check,
+        "Check configuration, database and migrations; exit 1 if something is off.",
+    )
+
+    manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        _setup_django()
+        result: int = args.handler(args)
+        return result
+    except CliError as exc:
+        print(f"kamkit: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        print("kamkit: stopped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

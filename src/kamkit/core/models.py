@@ -1,0 +1,77 @@
+"""Base models every domain model builds on, and the audit trail they write to."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Self
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from kamkit.core.choices import AuditAction
+from kamkit.core.permissions import AccessPolicy
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditedModel(TimestampedModel):
+    """A business object: its creates, changes and deletes are recorded in the audit trail.
+
+    The values loaded from the database are kept so that a save can record before/after values
+    without reading the row again. Bulk operations bypass this; services that use them record
+    a summary entry themselves.
+    """
+
+    access_policy: ClassVar[AccessPolicy]
+    _audit_loaded: dict[str, Any]
+    # Fields whose values must never be copied into the audit trail (only "changed" is kept).
+    audit_secret_fields: ClassVar[frozenset[str]] = frozenset()
+    audit_ignored_fields: ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any, *, fetch_mode: Any = None) -> Self:
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        instance._audit_loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        """Current values of the audited concrete fields, keyed by attribute name."""
+        return {
+            field.attname: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if field.attname not in self.audit_ignored_fields
+        }
+
+
+class AuditEntry(models.Model):
+    """Who did what to which business object, when, with the values before and after."""
+
+    timestamp = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, help_text="E-mail, or cli:/task: origin.")
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, help_text="field -> [before, after]")
+
+    access_policy: ClassVar[AccessPolicy] = AccessPolicy(kind="audit")
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-timestamp"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_repr}"

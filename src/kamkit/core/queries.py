@@ -1,0 +1,45 @@
+"""Read helpers shared by the core pages: audit history and the home summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+
+from kamkit.core.models import AuditEntry
+
+
+def history_of(obj: Model) -> QuerySet[AuditEntry]:
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related(
+        "content_type"
+    )
+
+
+def audit_rows(entries: QuerySet[AuditEntry]) -> Iterator[list[str]]:
+    yield ["timestamp", "actor", "action", "object_type", "object_id", "object", "changes"]
+    for entry in entries.iterator(chunk_size=2000):
+        yield [
+            entry.timestamp.isoformat(),
+            entry.actor_label,
+            entry.action,
+            entry.content_type.model,
+            entry.object_id,
+            entry.object_repr,
+            json.dumps(entry.changes, sort_keys=True),
+        ]
+
+
+def home_summary(user: Any) -> dict[str, Any]:
+    """Counts for the home page; each app adds its own lines as it lands."""
+    from kamkit.core import permissions
+    from kamkit.users.models import Team, User
+
+    return {
+        "people": permissions.visible_to(user, User).filter(is_active=True).count(),
+        "teams": permissions.visible_to(user, Team).count(),
+        "reports": User.objects.filter(manager=user, is_active=True).count(),
+    }
