@@ -1,0 +1,123 @@
+"""The kamkit command line, run as a newcomer would: real processes on a fresh data folder."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+KAMKIT = str(Path(sys.executable).with_name("kamkit"))
+
+
+def run(*args: str, data_dir: Path, extra_env: dict[str, str] | None = None, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAMKIT_", "DJANGO_"))}
+    env.update({"KAMKIT_DATA_DIR": str(data_dir), **(extra_env or {})})
+    return subprocess.run([KAMKIT, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return int(response.status)
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {seconds}s")
+
+
+def test_up_on_an_empty_data_folder_serves_the_login_page(tmp_path: Path) -> None:
+    # given an empty data folder and a free port
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAMKIT_", "DJANGO_"))}
+    env["KAMKIT_DATA_DIR"] = str(tmp_path)
+    process = subprocess.Popen(
+        [KAMKIT, "up", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    try:
+        # when it starts, then the login page answers 200 and static files are served
+        assert wait_for(f"http://127.0.0.1:{port}/login/", 90) == 200
+        assert wait_for(f"http://127.0.0.1:{port}/static/vendor/htmx/htmx.min.js", 5) == 200
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=20)
+    assert "demo admin: admin@example.com  password: " in output
+    assert "Traceback" not in output
+    assert (tmp_path / "kamkit.sqlite3").exists()
+    assert (tmp_path / "secret_key").exists()
+    # and a second start keeps the data and prints no new password
+    check = run("check", data_dir=tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "migrations:  up to date" in check.stdout
+
+
+def test_unwritable_data_folder_gives_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run("check", data_dir=blocker / "data")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "KAMKIT_DATA_DIR" in result.stderr and "not a writable folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_gives_one_clear_line(tmp_path: Path) -> None:
+    url = f"postgres://kamkit:secret@127.0.0.1:{free_port()}/kamkit"
+    result = run("check", data_dir=tmp_path, extra_env={"KAMKIT_DATABASE_URL": url})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("kamkit: cannot reach the database postgres://kamkit@127.0.0.1:")
+    assert "secret" not in result.stderr  # the password is never printed
+
+
+def test_unknown_database_url_scheme_gives_one_clear_line(tmp_path: Path) -> None:
+    result = run("check", data_dir=tmp_path, extra_env={"KAMKIT_DATABASE_URL": "oracle-ish://x/y"})
+    assert result.returncode == 2
+    assert "KAMKIT_DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_boolean_gives_one_clear_line(tmp_path: Path) -> None:
+    result = run("check", data_dir=tmp_path, extra_env={"KAMKIT_DEBUG": "perhaps"})
+    assert result.returncode == 2
+    assert "KAMKIT_DEBUG='perhaps' is not a yes/no value" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["up"], ["serve"], ["migrate"], ["createuser"], ["token"], ["token", "create"], ["demo"], ["worker"], ["check"]],
+)
+def test_every_sub_command_has_help(tmp_path: Path, command: list[str]) -> None:
+    result = run(*command, "--help", data_dir=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: kamkit")
+
+
+def test_createuser_and_token_create(tmp_path: Path) -> None:
+    assert run("migrate", data_dir=tmp_path).returncode == 0
+    created = run("createuser", "Ops@Example.test", "--name", "Ops Person", "--role", "director", data_dir=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert "created ops@example.test (Director)" in created.stdout
+    assert "password: " in created.stdout
+    duplicate = run("createuser", "ops@example.test", data_dir=tmp_path)
+    assert duplicate.returncode == 2 and "already" in duplicate.stderr
+    token = run("token", "create", "ops@example.test", data_dir=tmp_path)
+    assert token.returncode == 0
+    key = token.stdout.strip().splitlines()[0]
+    assert key.startswith("kk_") and len(key) > 30
+    missing = run("token", "create", "nobody@example.test", data_dir=tmp_path)
+    assert missing.returncode == 2 and "no user with e-mail nobody@example.test" in missing.stderr
