@@ -47,7 +47,9 @@ def test_people_search_updates_results_through_htmx(live_server: Any, page: Any)
     page.goto(f"{live_server.url}/people/")
     rows_before = page.locator("#results tbody tr").count()
     assert rows_before > 5
-    with page.expect_response(lambda r: "/people/?" in r.url and r.request.headers.get("hx-request") == "true"):
+    with page.expect_response(
+        lambda r: "/people/?" in r.url and r.request.headers.get("hx-request") == "true"
+    ):
         page.fill("input[name=q]", "Demo Admin")
     page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
     assert "Demo Admin" in page.locator("#results tbody").inner_text()

@@ -17,10 +17,14 @@ pytestmark = pytest.mark.slow
 KAMKIT = str(Path(sys.executable).with_name("kamkit"))
 
 
-def run(*args: str, data_dir: Path, extra_env: dict[str, str] | None = None, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, data_dir: Path, extra_env: dict[str, str] | None = None, timeout: int = 120
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KAMKIT_", "DJANGO_"))}
     env.update({"KAMKIT_DATA_DIR": str(data_dir), **(extra_env or {})})
-    return subprocess.run([KAMKIT, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False)
+    return subprocess.run(
+        [KAMKIT, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
+    )
 
 
 def free_port() -> int:
@@ -46,7 +50,11 @@ def test_up_on_an_empty_data_folder_serves_the_login_page(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KAMKIT_", "DJANGO_"))}
     env["KAMKIT_DATA_DIR"] = str(tmp_path)
     process = subprocess.Popen(
-        [KAMKIT, "up", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        [KAMKIT, "up", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     try:
         # when it starts, then the login page answers 200 and static files are served
@@ -99,7 +107,18 @@ def test_bad_boolean_gives_one_clear_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["up"], ["serve"], ["migrate"], ["createuser"], ["token"], ["token", "create"], ["demo"], ["worker"], ["check"]],
+    [
+        [],
+        ["up"],
+        ["serve"],
+        ["migrate"],
+        ["createuser"],
+        ["token"],
+        ["token", "create"],
+        ["demo"],
+        ["worker"],
+        ["check"],
+    ],
 )
 def test_every_sub_command_has_help(tmp_path: Path, command: list[str]) -> None:
     result = run(*command, "--help", data_dir=tmp_path)
@@ -109,7 +128,9 @@ def test_every_sub_command_has_help(tmp_path: Path, command: list[str]) -> None:
 
 def test_createuser_and_token_create(tmp_path: Path) -> None:
     assert run("migrate", data_dir=tmp_path).returncode == 0
-    created = run("createuser", "Ops@Example.test", "--name", "Ops Person", "--role", "director", data_dir=tmp_path)
+    created = run(
+        "createuser", "Ops@Example.test", "--name", "Ops Person", "--role", "director", data_dir=tmp_path
+    )
     assert created.returncode == 0, created.stderr
     assert "created ops@example.test (Director)" in created.stdout
     assert "password: " in created.stdout
