@@ -142,3 +142,20 @@ def test_createuser_and_token_create(tmp_path: Path) -> None:
     assert key.startswith("kk_") and len(key) > 30
     missing = run("token", "create", "nobody@example.test", data_dir=tmp_path)
     assert missing.returncode == 2 and "no user with e-mail nobody@example.test" in missing.stderr
+
+
+def test_worker_sends_queued_invitations(tmp_path: Path) -> None:
+    # given a person added with --invite: the e-mail waits in the database queue
+    assert run("migrate", data_dir=tmp_path).returncode == 0
+    created = run("createuser", "new.kam@example.test", "--invite", data_dir=tmp_path)
+    assert created.returncode == 0 and "invitation queued" in created.stdout
+    mail_dir = tmp_path / "mail"
+    assert not mail_dir.exists() or not any(mail_dir.iterdir())
+    # when the worker runs what is queued
+    worked = run("worker", "--once", data_dir=tmp_path, timeout=60)
+    assert worked.returncode == 0, worked.stderr
+    # then the invitation was written by the (file) mail backend
+    messages = list(mail_dir.iterdir())
+    assert len(messages) == 1
+    body = messages[0].read_text()
+    assert "new.kam@example.test" in body and "/password/reset/" in body

@@ -116,7 +116,9 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     _check_database()
     password = args.password
     generated = False
-    if password is None:
+    if args.invite:
+        password = None
+    elif password is None:
         password = secrets.token_urlsafe(12)
         generated = True
     try:
@@ -127,6 +129,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
                 role=args.role,
                 password=password,
                 validate=not generated,
+                invite=args.invite,
             )
     except ServiceError as exc:
         messages = "; ".join(m for ms in exc.errors.values() for m in ms)
@@ -134,6 +137,8 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     print(f"created {user.email} ({user.get_role_display()})")
     if generated:
         print(f"password: {password}")
+    if args.invite:
+        print("invitation queued: 'kamkit worker' sends it")
     return 0
 
 
@@ -263,6 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["admin", "director", "manager", "account_manager", "interviewer", "viewer"],
     )
     createuser.add_argument("--password", help="password (default: a generated one, printed once)")
+    createuser.add_argument(
+        "--invite",
+        action="store_true",
+        help="set no password; e-mail a set-password link instead (sent by 'kamkit worker')",
+    )
 
     token = add("token", lambda a: 0, "Manage personal API tokens.")
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)

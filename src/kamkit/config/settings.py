@@ -127,6 +127,8 @@ else:
             "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
         }
     }
+# The address people use to reach kamkit, for links in e-mails sent by background tasks.
+KAMKIT_BASE_URL = os.environ.get("KAMKIT_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("KAMKIT_EMAIL_FROM", "kamkit <kamkit@localhost>")
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -83,6 +83,7 @@ def create_user(request: HttpRequest, payload: UserCreate) -> Any:
             team=_team_or_error(payload.team_id),
             manager=_user_or_error(request, payload.manager_id, "manager_id"),
             password=payload.password,
+            invite=payload.invite,
         )
     return Status(201, user)
 

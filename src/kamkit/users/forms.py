@@ -38,7 +38,7 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         widget=forms.PasswordInput,
         required=False,
-        help_text="Leave empty to let the person set one through 'forgot password'.",
+        help_text="Leave empty to e-mail the person a link to choose their own.",
     )
 
 

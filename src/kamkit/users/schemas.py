@@ -38,6 +38,7 @@ class UserCreate(Schema):
     team_id: int | None = None
     manager_id: int | None = None
     password: str | None = None
+    invite: bool = Field(default=True, description="Without a password: e-mail a set-password link.")
 
 
 class UserUpdate(Schema):

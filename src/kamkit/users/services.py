@@ -46,7 +46,9 @@ def create_user(
     team: Team | None = None,
     manager: User | None = None,
     validate: bool = True,
+    invite: bool = False,
 ) -> User:
+    """Add a person. Without a password and with ``invite``, they are e-mailed a set-password link."""
     email = User.objects.normalize_email(email).strip().lower()
     try:
         validate_email(email)
@@ -70,6 +72,10 @@ def create_user(
     else:
         user.set_unusable_password()
     user.save()
+    if invite and not password:
+        from kamkit.users.tasks import send_invitation
+
+        transaction.on_commit(lambda: send_invitation.enqueue(user.pk))
     return user
 
 

@@ -120,11 +120,13 @@ def person_create(request: HttpRequest) -> HttpResponse:
                     title=data["title"],
                     team=data["team"],
                     manager=data["manager"],
+                    invite=True,
                 )
         except ServiceError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{person} was added.")
+            invited = "" if data["password"] else " An invitation e-mail is on its way."
+            messages.success(request, f"{person} was added.{invited}")
             return redirect("users:detail", pk=person.pk)
     return render(request, "users/form.html", {"form": form, "title": "Add a person"})
 

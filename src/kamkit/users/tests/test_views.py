@@ -227,3 +227,36 @@ def test_navigation_shows_admin_only_to_admins(org: Org) -> None:
     admin_nav = [a["key"] for a in signed_in(org.admin).get("/").context["nav_areas"]]
     assert "admin" not in kam_nav and "admin" in admin_nav
     assert "people" in kam_nav
+
+
+def test_a_person_added_without_password_is_invited_by_email(
+    org: Org, django_capture_on_commit_callbacks: object
+) -> None:
+    admin = signed_in(org.admin)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = admin.post(
+            "/people/new/", {"email": "invitee@example.test", "full_name": "In Vitee", "role": "viewer"}
+        )
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["invitee@example.test"]]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    page = Client().get("/" + path, follow=True)
+    assert page.status_code == 200 and b"new_password1" in page.content
+
+
+def test_a_person_added_with_a_password_gets_no_invitation(
+    org: Org, django_capture_on_commit_callbacks: object
+) -> None:
+    admin = signed_in(org.admin)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        admin.post(
+            "/people/new/",
+            {
+                "email": "has.pw@example.test",
+                "full_name": "Has Pw",
+                "role": "viewer",
+                "password": "a-long-secret-phrase-1",
+            },
+        )
+    assert mail.outbox == []
