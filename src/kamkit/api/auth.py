@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
+from kamkit.core import audit
 from kamkit.users import services
 
 
@@ -16,6 +17,7 @@ class TokenAuth(HttpBearer):
         if user is None:
             return None
         request.user = user
+        audit.attribute_to(user)
         return user
 
 

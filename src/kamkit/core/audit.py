@@ -50,6 +50,12 @@ def acting_as(user: Any = None, *, label: str | None = None) -> Iterator[Actor]:
         _current_actor.reset(token)
 
 
+def attribute_to(user: Any) -> None:
+    """Attribute the rest of this request's writes to ``user`` (API token auth happens inside the view,
+    after the middleware has set the actor; the middleware still restores the previous actor)."""
+    _current_actor.set(Actor(user_id=user.pk, label=user.email))
+
+
 def to_json_value(value: Any) -> Any:
     """A JSON-safe form of a field value, for the before/after record."""
     if value is None or isinstance(value, bool | int | float | str):
@@ -136,6 +142,14 @@ def _after_delete(sender: type[Model], instance: Any, **kwargs: Any) -> None:
 
 
 def connect_signals() -> None:
-    pre_save.connect(_before_save, dispatch_uid="kamkit-audit-before-save")
-    post_save.connect(_after_save, dispatch_uid="kamkit-audit-save")
-    post_delete.connect(_after_delete, dispatch_uid="kamkit-audit-delete")
+    """Listen to audited models only, so other models keep Django's fast bulk delete."""
+    from django.apps import apps
+
+    from kamkit.core.models import AuditedModel
+
+    for model in apps.get_models():
+        if issubclass(model, AuditedModel):
+            label = model._meta.label_lower
+            pre_save.connect(_before_save, sender=model, dispatch_uid=f"kamkit-audit-pre-{label}")
+            post_save.connect(_after_save, sender=model, dispatch_uid=f"kamkit-audit-save-{label}")
+            post_delete.connect(_after_delete, sender=model, dispatch_uid=f"kamkit-audit-del-{label}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
@@ -30,6 +31,11 @@ from kamkit.users.models import ApiToken, Team, User
 
 
 def client_address(request: HttpRequest) -> str:
+    """The caller's address; behind kamkit's own proxy, the one the proxy appended to X-Forwarded-For."""
+    if settings.KAMKIT_BEHIND_TLS_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded and forwarded[-1]:
+            return forwarded[-1]
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 

@@ -110,3 +110,14 @@ def test_whole_trail_is_for_admins_and_directors(org: Org, client: Client) -> No
     assert export.status_code == 200
     body = b"".join(export.streaming_content).decode()
     assert "north.manager@example.test" in body
+
+
+def test_only_audited_models_are_listened_to() -> None:
+    from django.contrib.sessions.models import Session
+    from django.db.models.signals import post_delete
+
+    from kamkit.users.models import LoginFailure
+
+    assert post_delete.has_listeners(Team)
+    assert not post_delete.has_listeners(Session)  # bulk deletes of sessions stay fast
+    assert not post_delete.has_listeners(LoginFailure)

@@ -169,3 +169,12 @@ def test_session_auth_works_for_the_browser(org: Org, client: Client) -> None:
 
     client.login(username=org.kam_a.email, password=PASSWORD)
     assert client.get("/api/v1/me").json()["email"] == org.kam_a.email
+
+
+def test_writes_through_a_token_are_attributed_to_its_owner(org: Org, api_as: ApiAs) -> None:
+    from kamkit.core.queries import history_of
+
+    api_as(org.director).patch(f"/teams/{org.north.pk}", {"description": "by token"})
+    entry = history_of(org.north).first()
+    assert entry is not None and entry.changes == {"description": ["", "by token"]}
+    assert entry.actor_id == org.director.pk and entry.actor_label == org.director.email

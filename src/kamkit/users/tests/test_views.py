@@ -260,3 +260,14 @@ def test_a_person_added_with_a_password_gets_no_invitation(
             },
         )
     assert mail.outbox == []
+
+
+def test_behind_the_proxy_the_limit_counts_the_forwarded_address(org: Org, settings: object) -> None:
+    settings.KAMKIT_BEHIND_TLS_PROXY = True  # type: ignore[attr-defined]
+    # twenty failures from one office address on various accounts block that address only
+    office = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for n in range(20):
+        office.post("/login/", {"username": f"guess{n}@example.test", "password": "x"})
+    assert office.post("/login/", {"username": org.kam_a.email, "password": PASSWORD}).status_code == 429
+    colleague = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert colleague.post("/login/", {"username": org.kam_b.email, "password": PASSWORD}).status_code == 302
