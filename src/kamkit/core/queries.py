@@ -19,17 +19,25 @@ def history_of(obj: Model) -> QuerySet[AuditEntry]:
     )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Keep spreadsheet programs from running user text as a formula (CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def audit_rows(entries: QuerySet[AuditEntry]) -> Iterator[list[str]]:
     yield ["timestamp", "actor", "action", "object_type", "object_id", "object", "changes"]
     for entry in entries.iterator(chunk_size=2000):
         yield [
             entry.timestamp.isoformat(),
-            entry.actor_label,
+            spreadsheet_safe(entry.actor_label),
             entry.action,
             entry.content_type.model,
             entry.object_id,
-            entry.object_repr,
-            json.dumps(entry.changes, sort_keys=True),
+            spreadsheet_safe(entry.object_repr),
+            spreadsheet_safe(json.dumps(entry.changes, sort_keys=True)),
         ]
 
 

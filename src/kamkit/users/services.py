@@ -100,7 +100,33 @@ class UserChanges:
     is_active: bool | None = None
 
 
-def update_user(*, user: User, changes: UserChanges) -> User:
+def admin_only_fields(changes: UserChanges) -> list[str]:
+    """The parts of a change that only an admin may make (role, team, reporting line, leave, status)."""
+    fields = []
+    if changes.role is not None:
+        fields.append("role")
+    if changes.team is not None or changes.clear_team:
+        fields.append("team")
+    if changes.manager is not None or changes.clear_manager:
+        fields.append("manager")
+    if changes.on_leave is not None:
+        fields.append("on_leave")
+    if changes.is_active is not None:
+        fields.append("is_active")
+    return fields
+
+
+def update_user(*, actor: User | None, user: User, changes: UserChanges) -> User:
+    """Change a person. ``actor`` is who asks (None for the command line and tasks): people change
+    their own name, title and phone; only admins change role, team, reporting line, leave and status.
+    Whether ``actor`` may change ``user`` at all is the permission service's question, asked first."""
+    if actor is not None and not actor.is_admin:
+        refused = admin_only_fields(changes)
+        if refused:
+            raise ServiceError(
+                "Only admins change roles, teams, reporting lines, leave and status.",
+                errors={name: ["Admins only."] for name in refused},
+            )
     if changes.manager is not None:
         _check_manager(user, changes.manager)
         user.manager = changes.manager

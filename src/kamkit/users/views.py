@@ -177,7 +177,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         try:
             with transaction.atomic():
-                services.update_user(user=person, changes=changes)
+                services.update_user(actor=acting, user=person, changes=changes)
         except ServiceError as exc:
             add_service_errors(form, exc)
         else:

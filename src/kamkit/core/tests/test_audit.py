@@ -121,3 +121,11 @@ def test_only_audited_models_are_listened_to() -> None:
     assert post_delete.has_listeners(Team)
     assert not post_delete.has_listeners(Session)  # bulk deletes of sessions stay fast
     assert not post_delete.has_listeners(LoginFailure)
+
+
+def test_exports_neutralise_spreadsheet_formulas(org: Org, client: Client) -> None:
+    services.create_team(name='=HYPERLINK("http://evil.example","x")')
+    client.login(username=org.admin.email, password=PASSWORD)
+    body = b"".join(client.get("/core/audit/?format=csv").streaming_content).decode()
+    assert "'=HYPERLINK" in body
+    assert ",=HYPERLINK" not in body and ',"=HYPERLINK' not in body

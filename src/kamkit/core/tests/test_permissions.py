@@ -163,7 +163,7 @@ def test_audit_trail_is_for_admins_and_directors(org: Org) -> None:
 def test_inactive_and_anonymous_users_get_nothing(org: Org) -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    services.update_user(user=org.director, changes=services.UserChanges(is_active=False))
+    services.update_user(actor=None, user=org.director, changes=services.UserChanges(is_active=False))
     assert not permissions.visible_to(org.director, Team).exists()
     assert not permissions.can(org.director, Action.VIEW, org.north)
     assert not permissions.visible_to(AnonymousUser(), User).exists()

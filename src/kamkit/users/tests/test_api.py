@@ -46,7 +46,7 @@ def test_revoked_token_and_inactive_user_are_refused(org: Org, api_as: ApiAs) ->
     services.revoke_token(token=token)
     assert api.get("/me").status_code == 401
     other = api_as(org.kam_b)
-    services.update_user(user=org.kam_b, changes=services.UserChanges(is_active=False))
+    services.update_user(actor=None, user=org.kam_b, changes=services.UserChanges(is_active=False))
     assert other.get("/me").status_code == 401
 
 

@@ -52,7 +52,7 @@ def test_repeated_failures_block_sign_in_even_with_the_right_password(
 
 
 def test_inactive_users_cannot_sign_in(org: Org, client: Client) -> None:
-    services.update_user(user=org.kam_b, changes=services.UserChanges(is_active=False))
+    services.update_user(actor=None, user=org.kam_b, changes=services.UserChanges(is_active=False))
     response = client.post("/login/", {"username": org.kam_b.email, "password": PASSWORD})
     assert response.status_code == 200
 
@@ -178,9 +178,9 @@ def test_admin_cannot_make_a_reporting_loop(org: Org) -> None:
         },
     )
     assert response.status_code == 200
-    assert "cannot loop" in str(response.context["form"].errors).lower() or "reports" in str(
-        response.context["form"].errors
-    )
+    assert response.context["form"].errors["manager"] == [
+        f"{org.kam_deep} already reports (directly or not) to {org.director}."
+    ]
     org.director.refresh_from_db()
     assert org.director.manager is None
 
