@@ -1,3 +1,7 @@
 """Root of the test suite: registers each domain's fixtures (see <app>/tests/fixtures.py)."""
 
-pytest_plugins = ["kamkit.users.tests.fixtures", "kamkit.core.tests.fixtures"]
+pytest_plugins = [
+    "kamkit.users.tests.fixtures",
+    "kamkit.core.tests.fixtures",
+    "kamkit.frameworks.tests.fixtures",
+]

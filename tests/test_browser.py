@@ -30,7 +30,7 @@ def test_demo_admin_opens_every_area_without_console_errors(live_server: Any, pa
     areas = page.eval_on_selector_all(
         "#areas a", "links => links.map(a => [a.dataset.area, a.getAttribute('href')])"
     )
-    assert {"people", "admin"} <= {key for key, _ in areas}
+    assert {"people", "frameworks", "admin"} <= {key for key, _ in areas}
     # then each area's page opens, shows its heading and logs no error
     for key, href in areas:
         response = page.goto(f"{live_server.url}{href}")
@@ -54,6 +54,35 @@ def test_people_search_updates_results_through_htmx(live_server: Any, page: Any)
     page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
     assert "Demo Admin" in page.locator("#results tbody").inner_text()
     assert "q=Demo" in page.url  # the search is kept in the address for sharing and reloads
+    assert watch.errors == []
+
+
+def test_director_starts_a_new_framework_version_edits_it_and_sees_the_change(
+    live_server: Any, page: Any
+) -> None:
+    # given the built-in frameworks (prepare loads them) and the demo admin
+    report = setup.prepare(load_demo=False, seed=7)
+    assert report.admin_password
+    watch = ConsoleWatch(page)
+    sign_in(page, live_server.url, setup.DEMO_ADMIN_EMAIL, report.admin_password)
+    # when they open the published framework and start a new version
+    page.goto(f"{live_server.url}/frameworks/")
+    page.click("text=Key Account Management")
+    page.click("button:has-text('Start a new version')")
+    page.wait_for_selector("text=is a draft copy of version 1")
+    # and edit one competency of the draft
+    page.click("tr:has-text('Collaboration') >> text=Edit")
+    high = page.locator("textarea[name=high]")
+    high.fill(high.input_value() + "\nShares account news with delivery colleagues every week.")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("h1:has-text('Collaboration')")
+    assert page.locator("table.poles").inner_text().count("Shares account news") == 1
+    # then the comparison with version 1 shows exactly that change
+    page.click("text=Key Account Management v2")
+    page.click("text=compare with this")
+    changes = page.locator("article.change-changed")
+    assert changes.count() == 1
+    assert "+ Shares account news with delivery colleagues every week." in changes.inner_text()
     assert watch.errors == []
 
 

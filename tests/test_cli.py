@@ -118,6 +118,9 @@ def test_bad_boolean_gives_one_clear_line(tmp_path: Path) -> None:
         ["demo"],
         ["worker"],
         ["check"],
+        ["framework"],
+        ["framework", "import"],
+        ["framework", "export"],
     ],
 )
 def test_every_sub_command_has_help(tmp_path: Path, command: list[str]) -> None:
@@ -159,3 +162,35 @@ def test_worker_sends_queued_invitations(tmp_path: Path) -> None:
     assert len(messages) == 1
     body = messages[0].read_text()
     assert "new.kam@example.test" in body and "/password/reset/" in body
+
+
+def test_framework_export_import_round_trip_and_refusal(tmp_path: Path) -> None:
+    # given a database with the built-in frameworks
+    assert run("migrate", data_dir=tmp_path).returncode == 0
+    exported = tmp_path / "planning.md"
+    # when the built-in framework is exported as Markdown and imported again
+    result = run(
+        "framework", "export", "account-planning", "--format", "md", "-o", str(exported), data_dir=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    dry = run("framework", "import", str(exported), "--dry-run", data_dir=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[0] == "account-planning"
+    assert "dry run, nothing saved" in dry.stdout
+    done = run("framework", "import", str(exported), data_dir=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "account-planning"
+    assert "version 2 (draft) created" in lines[1]
+    assert lines[2].strip() == "Account planning: 5 low, 5 high, 10 tips, 5 levels, 10 questions"
+    # then version 2 exports exactly like version 1 apart from its number
+    v1 = run("framework", "export", "account-planning", "--version", "1", data_dir=tmp_path).stdout
+    v2 = run("framework", "export", "account-planning", "--version", "2", data_dir=tmp_path).stdout
+    assert v1.replace('"version": 1', '"version": 2') == v2
+    # and a document it cannot read is refused with the line, exit 1, nothing written
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "X",\n  "competencies": [\n    {"name": }\n  ]\n}\n')
+    refused = run("framework", "import", str(bad), data_dir=tmp_path)
+    assert refused.returncode == 1
+    assert "line 3" in refused.stderr and refused.stdout == ""
+    assert run("framework", "export", "x", data_dir=tmp_path).returncode == 1

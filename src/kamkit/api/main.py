@@ -68,10 +68,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _mount() -> None:
     from kamkit.core.api import router as core_router
+    from kamkit.frameworks.api import router as frameworks_router
     from kamkit.users.api import router as users_router
 
     api.add_router("/", core_router)
     api.add_router("/", users_router)
+    api.add_router("/", frameworks_router)
 
 
 _mount()

@@ -14,10 +14,19 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 EXIT_CONFIG = 2
+EXIT_REFUSED = 1
 
 
 class CliError(Exception):
     """A problem to report to the person at the terminal in one line."""
+
+    exit_code = EXIT_CONFIG
+
+
+class InputRefused(CliError):
+    """The input (a file to import, say) was refused; nothing was written. Exit 1."""
+
+    exit_code = EXIT_REFUSED
 
 
 def _setup_django() -> None:
@@ -215,6 +224,80 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_input(path: str) -> str:
+    """A text file, or standard input for '-'; UTF-8 with a fallback for Windows-made files."""
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
+    except OSError as exc:
+        raise InputRefused(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def cmd_framework_import(args: argparse.Namespace) -> int:
+    from django.db import transaction
+
+    from kamkit.core.errors import ServiceError
+    from kamkit.frameworks import services
+
+    _check_database()
+    text = _read_input(args.path)
+    try:
+        with _actor("framework import"), transaction.atomic():
+            result = services.import_document(
+                text=text,
+                filename="" if args.path == "-" else args.path,
+                format=args.format,
+                slug=args.slug,
+                dry_run=args.dry_run,
+                publish=args.publish,
+            )
+    except ServiceError as exc:
+        raise InputRefused(
+            f"{args.path}: {exc.detail.removeprefix('The document was not imported: ')}"
+        ) from None
+    print(result.slug)
+    state = "would be created (dry run, nothing saved)" if args.dry_run else "created"
+    status = "published" if args.publish else "draft"
+    print(
+        f"{result.doc.name} version {result.version} ({status}) {state}: "
+        f"{len(result.doc.competencies)} competencies"
+    )
+    for line in result.summary:
+        print(f"  {line}")
+    return 0
+
+
+def cmd_framework_export(args: argparse.Namespace) -> int:
+    from kamkit.frameworks import queries
+    from kamkit.frameworks.documents import write
+    from kamkit.frameworks.models import Framework
+
+    _check_database()
+    versions = Framework.objects.filter(slug=args.slug)
+    if not versions.exists():
+        known = ", ".join(sorted(set(Framework.objects.values_list("slug", flat=True)))) or "none"
+        raise InputRefused(f"no framework {args.slug!r} (known: {known})")
+    framework = (
+        versions.filter(version=args.version).first()
+        if args.version
+        else versions.filter(status="published").order_by("-version").first()
+        or versions.order_by("-version").first()
+    )
+    if framework is None:
+        raise InputRefused(f"{args.slug} has no version {args.version}")
+    text = write(queries.document_of(framework), args.format)
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        print(f"kamkit: wrote {framework} to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -301,6 +384,39 @@ def build_parser() -> argparse.ArgumentParser:
         "Check configuration, database and migrations; exit 1 if something is off.",
     )
 
+    framework = add("framework", lambda a: 0, "Import and export competency frameworks.")
+    framework_commands = framework.add_subparsers(dest="framework_command", metavar="ACTION", required=True)
+    framework_import = framework_commands.add_parser(
+        "import",
+        help="Import a framework from YAML, JSON or a text/Markdown competency document.",
+        description="Import a framework from YAML, JSON or a text/Markdown competency document. "
+        "Prints the framework's slug on the first line, then what was created. A document that "
+        "cannot be understood is refused whole, with the line at fault (exit 1).",
+    )
+    framework_import.add_argument("path", help="file to read ('-' for standard input)")
+    framework_import.add_argument(
+        "--dry-run", action="store_true", help="show what would be created; save nothing"
+    )
+    framework_import.add_argument("--publish", action="store_true", help="publish at once (default: a draft)")
+    framework_import.add_argument(
+        "--slug", help="family to add it to (default: from the document or its name)"
+    )
+    framework_import.add_argument(
+        "--format", choices=["json", "yaml", "md"], help="document format (default: from the file name)"
+    )
+    framework_import.set_defaults(handler=cmd_framework_import)
+    framework_export = framework_commands.add_parser(
+        "export",
+        help="Write a framework as JSON, YAML or Markdown.",
+        description="Write a framework as JSON, YAML or Markdown (the newest published version unless "
+        "--version says otherwise).",
+    )
+    framework_export.add_argument("slug")
+    framework_export.add_argument("--format", choices=["json", "yaml", "md"], default="json")
+    framework_export.add_argument("--version", type=int, help="version number (default: newest published)")
+    framework_export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    framework_export.set_defaults(handler=cmd_framework_export)
+
     manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
@@ -315,7 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except CliError as exc:
         print(f"kamkit: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return exc.exit_code
     except KeyboardInterrupt:
         print("kamkit: stopped", file=sys.stderr)
         return 130

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kamkit.core",
     "kamkit.users",
+    "kamkit.frameworks",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login rate limit: this many failures per e-mail address or per client address in the window.
 KAMKIT_LOGIN_MAX_FAILURES = env.env_int("KAMKIT_LOGIN_MAX_FAILURES", 5)
 KAMKIT_LOGIN_WINDOW_SECONDS = env.env_int("KAMKIT_LOGIN_WINDOW_SECONDS", 900)
+# Accounts: an account profile section not reviewed for this many days is shown as stale; key
+# people at a customer not contacted for this many days are flagged on the decision-maker map.
+KAMKIT_PROFILE_STALE_DAYS = env.env_int("KAMKIT_PROFILE_STALE_DAYS", 180)
+KAMKIT_CONTACT_STALE_DAYS = env.env_int("KAMKIT_CONTACT_STALE_DAYS", 60)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

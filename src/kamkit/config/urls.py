@@ -62,6 +62,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("people/", include("kamkit.users.urls")),
+    path("frameworks/", include("kamkit.frameworks.urls")),
     path("core/", include("kamkit.core.urls")),
     path("api/v1/", api.urls),
 ]

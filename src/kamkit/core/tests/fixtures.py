@@ -46,6 +46,20 @@ class ApiClient:
     def patch(self, path: str, body: Any) -> Any:
         return self.call("patch", path, body)
 
+    def put(self, path: str, body: Any) -> Any:
+        return self.call("put", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self.call("delete", path)
+
+    def upload(self, path: str, files: dict[str, Any], **fields: Any) -> Any:
+        """A multipart POST (file uploads), checked against OpenAPI like the rest."""
+        response = self.client.post(f"/api/v1{path}", data={**files, **fields}, headers=self._headers())
+        from kamkit.core.tests.openapi import check_response
+
+        check_response("post", path, response)
+        return response
+
 
 @pytest.fixture
 def api_as(client: Client) -> Callable[[User | None], ApiClient]:

@@ -34,8 +34,14 @@ def check_response(method: str, path: str, response: Any) -> None:
     status = str(response.status_code)
     documented = operation["responses"]
     assert status in documented, f"{method.upper()} {path} answered {status}, documented: {list(documented)}"
-    content = documented[status].get("content", {}).get("application/json")
-    if content is None:
+    media_type = str(response.get("Content-Type", "")).split(";")[0].strip()
+    contents = documented[status].get("content", {})
+    if contents and response.content:
+        assert media_type in contents, (
+            f"{method.upper()} {path} answered {media_type}, documented: {list(contents)}"
+        )
+    content = contents.get(media_type)
+    if content is None or media_type != "application/json":
         return
     schema = {**content["schema"], "components": openapi_document()["components"]}
     jsonschema.validate(response.json(), schema)

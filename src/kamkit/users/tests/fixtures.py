@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 
 from kamkit.core.choices import Role
 from kamkit.users import services
@@ -55,6 +56,13 @@ def make_user(email: str, role: str, *, team: Team | None = None, manager: User 
         manager=manager,
         password=PASSWORD,
     )
+
+
+def signed_in(user: User) -> Client:
+    """A test client with ``user`` signed in through the real sign-in."""
+    client = Client()
+    assert client.login(username=user.email, password=PASSWORD)
+    return client
 
 
 @pytest.fixture

@@ -10,15 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from kamkit.users import services
 from kamkit.users.models import ApiToken, Team, User
-from kamkit.users.tests.fixtures import PASSWORD, Org
+from kamkit.users.tests.fixtures import PASSWORD, Org, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.email, password=PASSWORD)
-    return client
 
 
 def test_pages_need_a_signed_in_user(org: Org, client: Client) -> None:
