@@ -4,4 +4,8 @@ pytest_plugins = [
     "kamkit.users.tests.fixtures",
     "kamkit.core.tests.fixtures",
     "kamkit.frameworks.tests.fixtures",
+    "kamkit.assessments.tests.fixtures",
+    "kamkit.accounts.tests.fixtures",
+    "kamkit.portfolio.tests.fixtures",
+    "kamkit.plans.tests.fixtures",
 ]

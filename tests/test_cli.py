@@ -121,6 +121,21 @@ def test_bad_boolean_gives_one_clear_line(tmp_path: Path) -> None:
         ["framework"],
         ["framework", "import"],
         ["framework", "export"],
+        ["import"],
+        ["import", "accounts"],
+        ["import", "contacts"],
+        ["import", "deals"],
+        ["export"],
+        ["export", "accounts"],
+        ["export", "contacts"],
+        ["export", "deals"],
+        ["assessments"],
+        ["assessments", "remind"],
+        ["plans"],
+        ["plans", "digest"],
+        ["portfolio"],
+        ["portfolio", "score"],
+        ["portfolio", "export"],
     ],
 )
 def test_every_sub_command_has_help(tmp_path: Path, command: list[str]) -> None:
@@ -194,3 +209,72 @@ def test_framework_export_import_round_trip_and_refusal(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "line 3" in refused.stderr and refused.stdout == ""
     assert run("framework", "export", "x", data_dir=tmp_path).returncode == 1
+
+
+CRM_DATA = Path(__file__).resolve().parents[1] / "src" / "kamkit" / "accounts" / "tests" / "data"
+
+
+def test_crm_import_reimport_refusal_and_export(tmp_path: Path) -> None:
+    # given a fresh database: the CRM sample's accounts, then its deals (no products or agents here)
+    assert run("migrate", data_dir=tmp_path).returncode == 0
+    accounts = run(
+        "import", "accounts", str(CRM_DATA / "accounts.csv"), "--revenue-scale", "1000000", data_dir=tmp_path
+    )
+    assert accounts.returncode == 0, accounts.stderr
+    assert accounts.stdout.startswith("accounts: 85 created, 0 updated, 0 unchanged (85 rows in ")
+    pipeline = str(CRM_DATA / "sales_pipeline_excerpt.csv")
+    deal_args = ["--unknown-owner", "empty", "--missing-account", "skip", "--map", "product="]
+    deals = run("import", "deals", pipeline, *deal_args, data_dir=tmp_path)
+    assert deals.returncode == 0, deals.stderr
+    assert deals.stdout.startswith("deals: 29 created, 0 updated, 0 unchanged, 3 skipped (no account)")
+    # when both are imported again, then they update (nothing changed) instead of duplicating
+    again = run("import", "deals", pipeline, *deal_args, data_dir=tmp_path)
+    assert again.returncode == 0 and again.stdout.startswith("deals: 0 created, 0 updated, 29 unchanged")
+    accounts_again = run(
+        "import", "accounts", str(CRM_DATA / "accounts.csv"), "--revenue-scale", "1000000", data_dir=tmp_path
+    )
+    assert accounts_again.stdout.startswith("accounts: 0 created, 0 updated, 85 unchanged")
+    # and a file with bad rows is refused whole: exit 1, each bad row's line and reason on stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "opportunity_id,account,deal_stage,close_value\n"
+        "X1,Cancity,Won,10\nX2,Cancity,Won,abc\nX3,Cancity,Maybe,5\nX4,Nowhere,Lost,0\n"
+    )
+    refused = run("import", "deals", str(bad), data_dir=tmp_path)
+    assert refused.returncode == 1 and refused.stdout == ""
+    lines = refused.stderr.splitlines()
+    assert lines[0] == f"kamkit: {bad}: 3 rows of 4 have errors; nothing was imported."
+    assert lines[1] == "line 3, close_value: 'abc' is not a number"
+    assert lines[2].startswith("line 4, deal_stage: 'Maybe' is not one of: Prospecting, Engaging")
+    assert lines[3].startswith("line 5, account: no account called 'Nowhere'")
+    assert "Traceback" not in refused.stderr
+    missing = run("import", "deals", str(tmp_path / "nope.csv"), data_dir=tmp_path)
+    assert missing.returncode == 1 and "no such file" in missing.stderr
+    # the export writes the columns the import reads, so it imports again unchanged
+    exported = tmp_path / "accounts.xlsx"
+    written = run("export", "accounts", str(exported), data_dir=tmp_path)
+    assert written.returncode == 0 and "wrote 85 accounts" in written.stdout
+    dry = run("import", "accounts", str(exported), "--dry-run", data_dir=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.startswith("accounts: 0 would be created, 0 would be updated, 85 unchanged")
+    assert "dry run: nothing was written" in dry.stdout
+    deals_csv = tmp_path / "deals.csv"
+    assert run("export", "deals", str(deals_csv), data_dir=tmp_path).returncode == 0
+    header = deals_csv.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("Opportunity ID,Opportunity Name,Account Name,Account ID,Product,Stage,Amount")
+
+
+def test_portfolio_score_prints_the_time_and_top_10_and_export_writes_every_account(tmp_path: Path) -> None:
+    assert run("demo", "--accounts", "40", "--deals", "400", data_dir=tmp_path).returncode == 0
+    scored = run("portfolio", "score", "--as-of", "2026-11-01", data_dir=tmp_path)
+    assert scored.returncode == 0, scored.stderr
+    lines = scored.stdout.splitlines()
+    assert lines[0].startswith("kamkit: scored 40 accounts as of 2026-11-01 in ")
+    assert lines[1].split() == ["rank", "total", "tier", "per", "hour", "account"]
+    assert len(lines) == 12 and lines[2].split()[0] == "1"
+    target = tmp_path / "scores.csv"
+    exported = run("portfolio", "export", str(target), data_dir=tmp_path)
+    assert exported.returncode == 0 and "wrote 40 account scores" in exported.stdout
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 41
+    refused = run("portfolio", "score", "--as-of", "yesterday", data_dir=tmp_path)
+    assert refused.returncode == 1 and "is not a date" in refused.stderr

@@ -67,13 +67,23 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _mount() -> None:
+    from kamkit.accounts.api import router as accounts_router
+    from kamkit.assessments.api import router as assessments_router
     from kamkit.core.api import router as core_router
     from kamkit.frameworks.api import router as frameworks_router
+    from kamkit.plans.api import router as plans_router
+    from kamkit.portfolio.api import deals_router
+    from kamkit.portfolio.api import router as portfolio_router
     from kamkit.users.api import router as users_router
 
     api.add_router("/", core_router)
     api.add_router("/", users_router)
     api.add_router("/", frameworks_router)
+    api.add_router("/", assessments_router)
+    api.add_router("/", accounts_router)
+    api.add_router("/", deals_router)
+    api.add_router("/", portfolio_router)
+    api.add_router("/", plans_router)
 
 
 _mount()

@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 EXIT_CONFIG = 2
 EXIT_REFUSED = 1
@@ -298,6 +298,157 @@ def cmd_framework_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _overrides(pairs: Sequence[str] | None) -> dict[str, str]:
+    """--map KEY=HEADER choices ('KEY=' leaves that column out)."""
+    overrides: dict[str, str] = {}
+    for pair in pairs or []:
+        key, equals, header = pair.partition("=")
+        if not equals or not key.strip():
+            raise InputRefused(f"--map {pair!r}: write KEY=HEADER, e.g. --map owner='Sales agent'")
+        overrides[key.strip()] = header.strip()
+    return overrides
+
+
+def cmd_crm_import(args: argparse.Namespace) -> int:
+    """Import accounts, contacts or deals from a CSV or XLSX file, all or nothing."""
+    from decimal import Decimal
+
+    from kamkit.accounts import importers
+    from kamkit.core.imports import ImportRefused
+
+    _check_database()
+    if not os.path.isfile(args.path):
+        raise InputRefused(f"cannot read {args.path}: no such file")
+    options = importers.ImportOptions(
+        revenue_scale=getattr(args, "revenue_scale", None) or Decimal(1),
+        unknown_owner=args.unknown_owner,
+        missing_account=getattr(args, "missing_account", "error"),
+    )
+    started = time.perf_counter()
+    try:
+        with _actor("import"):
+            result = importers.import_file(
+                args.kind,
+                args.path,
+                filename=os.path.basename(args.path),
+                overrides=_overrides(args.map),
+                dry_run=args.dry_run,
+                options=options,
+            )
+    except ImportRefused as exc:
+        print(f"kamkit: {args.path}: {exc.detail}", file=sys.stderr)
+        for line in exc.report().splitlines():
+            print(line, file=sys.stderr)
+        return EXIT_REFUSED
+    elapsed = time.perf_counter() - started
+    rate = f", {result.rows / elapsed:,.0f} rows/s" if elapsed > 0 and result.rows else ""
+    print(f"{args.kind}: {result.summary()} ({result.rows:,} rows in {elapsed:.1f}s{rate})")
+    if args.dry_run:
+        print("dry run: nothing was written")
+    return 0
+
+
+def cmd_crm_export(args: argparse.Namespace) -> int:
+    """Write accounts, contacts or deals as CSV or XLSX with the columns the import reads."""
+    from kamkit.accounts import importers
+
+    _check_database()
+    format: Literal["csv", "xlsx"] = args.format or (
+        "xlsx" if args.path.lower().endswith((".xlsx", ".xlsm")) else "csv"
+    )
+    queryset = importers.EXPORT_MODELS[args.kind]._default_manager.all()
+    try:
+        count = importers.export(args.kind, queryset, args.path, format)
+    except OSError as exc:
+        raise InputRefused(f"cannot write {args.path}: {exc.strerror or exc}") from None
+    print(f"kamkit: wrote {count:,} {args.kind} to {args.path}")
+    return 0
+
+
+def cmd_plans_digest(args: argparse.Namespace) -> int:
+    """Queue the daily digest of overdue and coming plan actions (one e-mail per owner, once a day)."""
+    from kamkit.plans.tasks import send_daily_digests
+
+    _check_database()
+    result = send_daily_digests.enqueue()
+    if result.is_finished:
+        print(f"plans digest sent to {result.return_value} people")
+    else:
+        print("plans digest queued: 'kamkit worker' sends it")
+    return 0
+
+
+def cmd_assessments_remind(args: argparse.Namespace) -> int:
+    from kamkit.assessments.tasks import send_reminders
+
+    _check_database()
+    if args.now:
+        with _actor("assessments remind"):
+            sent = send_reminders.call()
+        print(f"kamkit: {sent} reminder e-mail{'' if sent == 1 else 's'} sent")
+    else:
+        send_reminders.enqueue()
+        print("kamkit: reminders queued; 'kamkit worker' sends them (at most one a day per rater)")
+    return 0
+
+
+def cmd_portfolio_score(args: argparse.Namespace) -> int:
+    """Re-score every account in the database; print how long it took and the top 10."""
+    import datetime as dt
+
+    from django.db import transaction
+
+    from kamkit.portfolio import services
+    from kamkit.portfolio.models import AccountScore
+
+    _check_database()
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        raise InputRefused(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
+    started = time.perf_counter()
+    with _actor("portfolio score"), transaction.atomic():
+        run = services.rescore_portfolio(as_of=as_of)
+    elapsed = time.perf_counter() - started
+    print(f"kamkit: scored {run.account_count:,} accounts as of {run.as_of} in {elapsed:.2f}s")
+    top = AccountScore.objects.select_related("account").order_by("rank", "account_id")[:10]
+    print(f"{'rank':>5}  {'total':>6}  {'tier':<9} {'per hour':>10}  account")
+    for score in top:
+        per_hour = f"{score.return_on_time:,.0f}" if score.return_on_time is not None else "-"
+        tier = score.tier_suggestion
+        print(f"{score.rank:>5}  {score.total:>6.1f}  {tier:<9} {per_hour:>10}  {score.account.name}")
+    return 0
+
+
+def cmd_portfolio_export(args: argparse.Namespace) -> int:
+    """Every account's score as CSV (rank order), from the last re-score."""
+    import csv
+
+    from kamkit.portfolio import queries
+    from kamkit.portfolio.models import AccountScore
+
+    _check_database()
+
+    def write(handle: Any) -> int:
+        writer = csv.writer(handle)
+        lines = 0
+        for row in queries.export_rows(AccountScore.objects.all()):
+            writer.writerow(row)
+            lines += 1
+        return lines - 1  # the header
+
+    if args.path == "-":
+        write(sys.stdout)
+        return 0
+    try:
+        with open(args.path, "w", newline="", encoding="utf-8") as handle:
+            count = write(handle)
+    except OSError as exc:
+        raise InputRefused(f"cannot write {args.path}: {exc.strerror or exc}") from None
+    print(f"kamkit: wrote {count:,} account scores to {args.path}")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -312,6 +463,87 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     parser.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+
+
+def _revenue_scale(text: str) -> Any:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        scale = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not scale.is_finite() or scale <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return scale
+
+
+def _add_crm_commands(add: Callable[[str, Callable[[argparse.Namespace], int], str], Any]) -> None:
+    """kamkit import|export accounts|contacts|deals FILE."""
+    from kamkit.accounts.import_columns import describe_columns
+
+    crm_import = add(
+        "import", lambda a: 0, "Import accounts, contacts or deals from a CRM export (CSV or XLSX)."
+    )
+    kinds = crm_import.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind, what in (
+        ("accounts", "customer accounts"),
+        ("contacts", "contacts at the customers (their accounts must be imported first)"),
+        ("deals", "won, lost and open deals (their accounts must be imported first)"),
+    ):
+        sub = kinds.add_parser(
+            kind,
+            help=f"Import {what}.",
+            description=f"Import {what} from a CSV or XLSX file, with the columns of common CRM "
+            "exports (Salesforce and HubSpot names are accepted). All or nothing: a file with a bad "
+            "row is refused whole, each bad row listed as 'line N, column: reason' (exit 1). "
+            "Rows with an external id already stored update it; the others are created.",
+            epilog=f"columns (any case; spaces, '_', '-' and '.' ignored):\n{describe_columns(kind)}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument("path", metavar="FILE", help="the .csv or .xlsx file")
+        sub.add_argument("--dry-run", action="store_true", help="check the whole file; write nothing")
+        sub.add_argument(
+            "--map",
+            action="append",
+            metavar="KEY=HEADER",
+            help="read column KEY from the file's HEADER (KEY= leaves it out); repeatable",
+        )
+        sub.add_argument(
+            "--unknown-owner",
+            choices=["error", "empty"],
+            default="error",
+            help="an owner who is no kamkit user (by e-mail or full name) refuses the row (error, "
+            "the default) or is left empty",
+        )
+        if kind == "accounts":
+            sub.add_argument(
+                "--revenue-scale",
+                type=_revenue_scale,
+                default=None,
+                metavar="N",
+                help="multiply annual revenue by N (e.g. 1000000 when the file gives millions)",
+            )
+        if kind == "deals":
+            sub.add_argument(
+                "--missing-account",
+                choices=["error", "skip"],
+                default="error",
+                help="a deal without an account refuses the file (error, the default) or is left out",
+            )
+        sub.set_defaults(handler=cmd_crm_import)
+
+    crm_export = add("export", lambda a: 0, "Export accounts, contacts or deals as CSV or XLSX.")
+    export_kinds = crm_export.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind in ("accounts", "contacts", "deals"):
+        sub = export_kinds.add_parser(
+            kind,
+            help=f"Write all {kind} to a file.",
+            description=f"Write all {kind} to a CSV or XLSX file, with the columns 'kamkit import "
+            f"{kind}' reads (so the file imports again).",
+        )
+        sub.add_argument("path", metavar="FILE", help="the file to write: .csv or .xlsx")
+        sub.add_argument("--format", choices=["csv", "xlsx"], help="default: from the file name")
+        sub.set_defaults(handler=cmd_crm_export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -416,6 +648,52 @@ def build_parser() -> argparse.ArgumentParser:
     framework_export.add_argument("--version", type=int, help="version number (default: newest published)")
     framework_export.add_argument("-o", "--output", help="file to write (default: standard output)")
     framework_export.set_defaults(handler=cmd_framework_export)
+
+    assessments = add("assessments", lambda a: 0, "Assessment campaigns: reminders to raters.")
+    assessments_commands = assessments.add_subparsers(
+        dest="assessments_command", metavar="ACTION", required=True
+    )
+    assessments_remind = assessments_commands.add_parser(
+        "remind",
+        help="Remind raters who have not answered (run it daily, e.g. from cron).",
+        description="Queue e-mails to raters of open campaigns who have not answered yet. A rater gets "
+        "at most one reminder a day, listing every person they are asked to rate.",
+    )
+    assessments_remind.add_argument(
+        "--now", action="store_true", help="send them in this process instead of queueing for 'kamkit worker'"
+    )
+    assessments_remind.set_defaults(handler=cmd_assessments_remind)
+
+    _add_crm_commands(add)
+
+    plans = add("plans", lambda a: 0, "Account plan chores.")
+    plans_commands = plans.add_subparsers(dest="plans_command", metavar="ACTION", required=True)
+    plans_digest = plans_commands.add_parser(
+        "digest",
+        help="Queue the daily e-mail digest of overdue and coming plan actions.",
+        description="Queue the daily e-mail digest of overdue and coming plan actions: one e-mail per "
+        "action owner, at most once a day ('kamkit worker' sends it; run this from cron each morning).",
+    )
+    plans_digest.set_defaults(handler=cmd_plans_digest)
+
+    portfolio = add("portfolio", lambda a: 0, "Score the account portfolio and export the scores.")
+    portfolio_commands = portfolio.add_subparsers(dest="portfolio_command", metavar="ACTION", required=True)
+    portfolio_score = portfolio_commands.add_parser(
+        "score",
+        help="Re-score every account; print the time it took and the top 10.",
+        description="Recompute every account's selection-criteria scores, rank, suggested tier and "
+        "return on time in the database, then print the time it took and the top 10.",
+    )
+    portfolio_score.add_argument("--as-of", help="scoring date, YYYY-MM-DD (default: today)")
+    portfolio_score.set_defaults(handler=cmd_portfolio_score)
+    portfolio_export = portfolio_commands.add_parser(
+        "export",
+        help="Write every account's score to a CSV file.",
+        description="Write every account's score (rank order, with the normalised value of each "
+        "criterion) from the last re-score to a CSV file.",
+    )
+    portfolio_export.add_argument("path", help="CSV file to write ('-' for standard output)")
+    portfolio_export.set_defaults(handler=cmd_portfolio_export)
 
     manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

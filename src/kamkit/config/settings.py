@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "kamkit.core",
     "kamkit.users",
     "kamkit.frameworks",
+    "kamkit.assessments",
+    "kamkit.accounts",
+    "kamkit.portfolio",
+    "kamkit.plans",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +93,21 @@ KAMKIT_LOGIN_WINDOW_SECONDS = env.env_int("KAMKIT_LOGIN_WINDOW_SECONDS", 900)
 # people at a customer not contacted for this many days are flagged on the decision-maker map.
 KAMKIT_PROFILE_STALE_DAYS = env.env_int("KAMKIT_PROFILE_STALE_DAYS", 180)
 KAMKIT_CONTACT_STALE_DAYS = env.env_int("KAMKIT_CONTACT_STALE_DAYS", 60)
+# Plans: a revenue objective whose target is above this many times the account's won revenue of the
+# last 12 months must be confirmed as realistic; a plan not reviewed for this many days loses points.
+_realism = os.environ.get("KAMKIT_PLAN_REALISM_FACTOR", "").strip() or "1.5"
+try:
+    KAMKIT_PLAN_REALISM_FACTOR = float(_realism)
+except ValueError:
+    KAMKIT_PLAN_REALISM_FACTOR = -1.0
+if not KAMKIT_PLAN_REALISM_FACTOR > 0:
+    raise env.ConfigurationError(f"KAMKIT_PLAN_REALISM_FACTOR={_realism!r} is not a number above 0.")
+KAMKIT_PLAN_REVIEW_DAYS = env.env_int("KAMKIT_PLAN_REVIEW_DAYS", 90)
+# Assessments: peer, direct-report and customer answers are shown only as a group mean, and only
+# when at least this many raters answered; self and others differing by more than the gap (0-100
+# points) is a blind spot or a hidden strength.
+KAMKIT_ANONYMITY_MIN = max(2, env.env_int("KAMKIT_ANONYMITY_MIN", 3))
+KAMKIT_BLIND_SPOT_GAP = env.env_int("KAMKIT_BLIND_SPOT_GAP", 15)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

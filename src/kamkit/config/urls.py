@@ -62,7 +62,11 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("people/", include("kamkit.users.urls")),
+    path("accounts/", include("kamkit.accounts.urls")),
+    path("portfolio/", include("kamkit.portfolio.urls")),
+    path("plans/", include("kamkit.plans.urls")),
     path("frameworks/", include("kamkit.frameworks.urls")),
+    path("assessments/", include("kamkit.assessments.urls")),
     path("core/", include("kamkit.core.urls")),
     path("api/v1/", api.urls),
 ]

@@ -23,3 +23,19 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Updated"
     DELETE = "delete", "Deleted"
+
+
+class ImportKind(models.TextChoices):
+    """What a CRM file import brings in."""
+
+    ACCOUNTS = "accounts", "Accounts"
+    CONTACTS = "contacts", "Contacts"
+    DEALS = "deals", "Deals"
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    DRY_RUN = "dry_run", "Checked (dry run, nothing written)"
+    REFUSED = "refused", "Refused (nothing written)"
+    FAILED = "failed", "Failed (nothing written)"

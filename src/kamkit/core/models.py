@@ -7,8 +7,9 @@ from typing import Any, ClassVar, Self
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
-from kamkit.core.choices import AuditAction
+from kamkit.core.choices import AuditAction, ImportKind, ImportStatus
 from kamkit.core.permissions import AccessPolicy
 
 
@@ -75,3 +76,36 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_repr}"
+
+
+class ImportRun(AuditedModel):
+    """One import of a CRM file: what it was, who started it, what it did or why it was refused.
+
+    Imports write their rows in bulk, which bypasses the audit trail; the audit entries of this
+    row (created when the import starts, updated when it ends) are the audit summary instead.
+    A refused run is kept: it is written outside the transaction that would have held the rows.
+    """
+
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    filename = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    row_count = models.PositiveIntegerField(default=0, help_text="Rows in the file, not the header.")
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0, help_text="Stored rows changed.")
+    unchanged_count = models.PositiveIntegerField(default=0, help_text="Stored rows left as they were.")
+    skipped_count = models.PositiveIntegerField(default=0, help_text="Rows left out on purpose (an option).")
+    error_count = models.PositiveIntegerField(default=0)
+    errors_report = models.TextField(blank=True, help_text="The first 200 lines of the error report.")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    access_policy: ClassVar[AccessPolicy] = AccessPolicy(kind="business", owners=("started_by",))
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.get_kind_display().lower()} from {self.filename or 'a file'} ({self.status})"

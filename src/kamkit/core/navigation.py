@@ -16,6 +16,7 @@ class Area:
 AREAS: tuple[Area, ...] = (
     Area("accounts", "Accounts", "accounts:list"),
     Area("plans", "Plans", "plans:list"),
+    Area("portfolio", "Portfolio", "portfolio:matrix"),
     Area("people", "People", "users:list"),
     Area("frameworks", "Frameworks", "frameworks:list"),
     Area("assessments", "Assessments", "assessments:list"),

@@ -38,6 +38,8 @@ class ListPage(TemplateView):
     paginate_by: ClassVar[int] = 25
     columns: ClassVar[list[tuple[str, str]]] = []  # (sort key or "", heading)
     add_url_name: ClassVar[str | None] = None
+    # Further buttons beside "Add": (url name, label, who may see it: "all" or "add" (those who may add)).
+    extra_links: ClassVar[list[tuple[str, str, str]]] = []
 
     def base_queryset(self) -> QuerySet[Any]:
         return permissions.visible_to(self.request.user, self.model)
@@ -66,9 +68,14 @@ class ListPage(TemplateView):
             search=self.request.GET.get("q", ""),
             can_add=permissions.can(self.request.user, Action.ADD, self.model),
             add_url_name=self.add_url_name,
+            extra_links=self.links_for_user(),
             row_template=self.row_template(),
         )
         return context
+
+    def links_for_user(self) -> list[tuple[str, str]]:
+        may_add = permissions.can(self.request.user, Action.ADD, self.model)
+        return [(name, label) for name, label, who in self.extra_links if who == "all" or may_add]
 
     def row_template(self) -> str:
         meta = self.model._meta
@@ -81,7 +88,13 @@ class ListPage(TemplateView):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"summary": queries.home_summary(request.user)})
+    from kamkit.core.home import cards_for
+
+    return render(
+        request,
+        "core/home.html",
+        {"summary": queries.home_summary(request.user), "cards": cards_for(request.user)},
+    )
 
 
 def object_history(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponseBase:

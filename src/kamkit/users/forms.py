@@ -6,18 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from kamkit.core.choices import Role
-from kamkit.core.errors import ServiceError
+from kamkit.core.forms import add_service_errors
 from kamkit.users.models import Team, User
-
-
-def add_service_errors(form: forms.Form, error: ServiceError) -> None:
-    """Show a service's refusal on the form: field errors on their fields, the rest on top."""
-    if not error.errors:
-        form.add_error(None, error.detail)
-    for field, messages in error.errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -79,3 +69,6 @@ class TeamForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. 'CRM sync'.")
+
+
+__all__ = ["add_service_errors"]  # kept importable from here for older imports

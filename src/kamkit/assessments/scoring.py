@@ -1,0 +1,417 @@
+"""Every number in an assessment report, from plain values: no models, no database, no settings.
+
+The rules, in the order a report applies them (docs/assessments.md explains them for users):
+
+1. **Keying.** Answers are on a 1-5 agreement scale. A reverse-keyed item's answer ``x`` counts
+   as ``6 - x``, so a higher keyed value always means more of the competency.
+2. **Enough data.** A rater's answers to a competency count only when they answered at least half
+   of its items (``answered * 2 >= items``). Otherwise that rater has *insufficient data* there.
+3. **Rater score.** A rater's score on a competency is the mean of their keyed answers to it.
+4. **Group score.** A rater group's score is the mean of its raters' scores (each rater weighs the
+   same, however many items they answered), shown on 0-100 as ``(mean - 1) / 4 * 100``.
+   A group where no rater has enough data is *insufficient data*, not a number.
+5. **Anonymity.** Peer, direct-report and customer groups are shown only when at least
+   ``minimum`` raters count towards that competency; otherwise they are *hidden*. Self and
+   manager answers are shown as given (everyone knows who they come from).
+   While a campaign is open these groups are *pending* (``withheld``): a mean that moves each
+   time one more peer submits would tell who said what. They appear when the campaign closes.
+6. **Others.** Everyone but the subject, from the groups that are shown: the mean of the rater
+   scores of the manager(s) and of every anonymous group shown for that competency. Answers of
+   hidden groups are used nowhere in a person's report.
+7. **Basis.** The score compared with the benchmark is *others* where it is a number, else *self*.
+8. **Benchmark fit** per competency: 100 inside the band ``[low, high]``; outside it, 100 minus
+   ``FIT_SLOPE`` (2) points per score point of distance to the nearer end, never below 0 (25 points
+   outside the band is a fit of 50). The overall fit is the importance-weighted mean of the
+   competencies that have a score. Gaps are the competencies outside their band, sorted by
+   distance x importance, largest first (ties keep the framework's order).
+9. **Self vs others.** Where self and others are both numbers: self minus others above the
+   threshold is a *blind spot*, below minus the threshold a *hidden strength*.
+10. **Cronbach's alpha** per competency over complete response sets (raters who answered all of
+    its items), with population variances (dividing by n). The sample formula (n - 1) gives the
+    same alpha: the factor cancels between the item variances and the total variance.
+11. **Percentile rank** of a score in a population: the share of scores below it plus half the
+    share equal to it (mid-rank), times 100. Norm percentiles interpolate linearly between the
+    sorted scores (the usual "type 7" definition).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+SCALE_MIN = 1
+SCALE_MAX = 5
+SELF = "self"
+MANAGER = "manager"
+OTHERS = "others"
+ANONYMOUS_GROUPS = frozenset({"peer", "report", "customer"})
+GROUP_ORDER = ("self", "manager", "peer", "report", "customer", "others")
+
+OK = "ok"
+INSUFFICIENT = "insufficient"
+HIDDEN = "hidden"
+PENDING = "pending"
+
+FIT_SLOPE = 2.0
+NEAR_BAND = 10.0  # below the band by at most this much: "near" in the heatmap
+BUCKET_WIDTH = 20
+
+
+# Items and raters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemKey:
+    item_id: int
+    competency_id: int
+    reverse: bool = False
+
+
+@dataclass(frozen=True)
+class RaterAnswers:
+    """One rater's submitted answers: item id -> 1..5; items left blank are absent."""
+
+    group: str
+    answers: Mapping[int, int]
+
+
+def keyed(value: int, reverse: bool) -> int:
+    if not SCALE_MIN <= value <= SCALE_MAX:
+        raise ValueError(f"An answer must be {SCALE_MIN} to {SCALE_MAX}, not {value}.")
+    return SCALE_MIN + SCALE_MAX - value if reverse else value
+
+
+def to_percent(mean: float) -> float:
+    """A mean on the 1-5 scale as 0-100."""
+    return (mean - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * 100
+
+
+def competencies_of(items: Iterable[ItemKey]) -> dict[int, list[ItemKey]]:
+    """Items by competency, in the order competencies first appear."""
+    grouped: dict[int, list[ItemKey]] = {}
+    for item in items:
+        grouped.setdefault(item.competency_id, []).append(item)
+    return grouped
+
+
+def rater_scores(items: Sequence[ItemKey], answers: Mapping[int, int]) -> dict[int, float | None]:
+    """Per competency: the rater's mean keyed answer (1-5), or None with too few answers (rule 2)."""
+    result: dict[int, float | None] = {}
+    for competency_id, competency_items in competencies_of(items).items():
+        values = [
+            keyed(answers[item.item_id], item.reverse) for item in competency_items if item.item_id in answers
+        ]
+        enough = bool(values) and len(values) * 2 >= len(competency_items)
+        result[competency_id] = sum(values) / len(values) if enough else None
+    return result
+
+
+# Groups ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    score: float | None  # 0-100 when status is OK
+    raters: int  # raters whose answers count towards this competency
+    status: str  # OK, INSUFFICIENT or HIDDEN
+
+
+def group_score(means: Sequence[float | None], *, anonymous: bool, minimum: int) -> GroupScore:
+    """One group on one competency from its raters' 1-5 scores (None: insufficient data)."""
+    usable = [mean for mean in means if mean is not None]
+    if not usable:
+        return GroupScore(None, 0, INSUFFICIENT)
+    if anonymous and len(usable) < minimum:
+        return GroupScore(None, len(usable), HIDDEN)
+    return GroupScore(to_percent(sum(usable) / len(usable)), len(usable), OK)
+
+
+def score_groups(
+    items: Sequence[ItemKey],
+    raters: Sequence[RaterAnswers],
+    *,
+    minimum: int,
+    withheld: frozenset[str] = frozenset(),
+) -> dict[int, dict[str, GroupScore]]:
+    """competency id -> group -> score, for the groups that have raters, plus OTHERS (rule 6).
+
+    Groups in ``withheld`` are PENDING: counted, but neither shown nor used in OTHERS (rule 5)."""
+    by_rater = [(rater.group, rater_scores(items, rater.answers)) for rater in raters]
+    groups = [group for group in GROUP_ORDER if any(rater.group == group for rater in raters)]
+    groups += sorted({rater.group for rater in raters} - set(groups))
+    result: dict[int, dict[str, GroupScore]] = {}
+    for competency_id in competencies_of(items):
+        scores: dict[str, GroupScore] = {}
+        for group in groups:
+            means = [means_of[competency_id] for rater_group, means_of in by_rater if rater_group == group]
+            if group in withheld:
+                scores[group] = GroupScore(None, sum(1 for m in means if m is not None), PENDING)
+                continue
+            scores[group] = group_score(means, anonymous=group in ANONYMOUS_GROUPS, minimum=minimum)
+        others = [group for group in groups if group != SELF]
+        if others:
+            pooled = [
+                means_of[competency_id]
+                for rater_group, means_of in by_rater
+                if rater_group in others and scores[rater_group].status == OK
+            ]
+            combined = group_score(pooled, anonymous=False, minimum=minimum)
+            if combined.status == INSUFFICIENT:
+                held = {scores[g].status for g in others} & {HIDDEN, PENDING}
+                if held:
+                    combined = GroupScore(None, 0, PENDING if PENDING in held else HIDDEN)
+            scores[OTHERS] = combined
+        result[competency_id] = scores
+    return result
+
+
+@dataclass(frozen=True)
+class Basis:
+    score: float | None
+    group: str | None  # OTHERS or SELF, None without a score
+
+
+def basis(scores: Mapping[str, GroupScore]) -> Basis:
+    """The score compared with the benchmark: others where it is a number, else self (rule 7)."""
+    for group in (OTHERS, SELF):
+        found = scores.get(group)
+        if found is not None and found.status == OK:
+            return Basis(found.score, group)
+    return Basis(None, None)
+
+
+# Benchmark fit -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    low: float
+    high: float
+    importance: int = 3
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+def distance(score: float, band: Band) -> float:
+    """Signed distance to the band: negative below it, positive above it, 0 inside."""
+    if score < band.low:
+        return score - band.low
+    if score > band.high:
+        return score - band.high
+    return 0.0
+
+
+def competency_fit(score: float, band: Band) -> float:
+    return max(0.0, 100.0 - FIT_SLOPE * abs(distance(score, band)))
+
+
+@dataclass(frozen=True)
+class Gap:
+    competency_id: int
+    score: float
+    band: Band
+    distance: float  # always positive
+    direction: str  # "below" or "above"
+
+    @property
+    def weight(self) -> float:
+        return self.distance * self.band.importance
+
+
+@dataclass(frozen=True)
+class BenchmarkFit:
+    overall: float | None
+    by_competency: dict[int, float] = field(default_factory=dict)
+    gaps: list[Gap] = field(default_factory=list)
+
+
+def benchmark_fit(scores: Mapping[int, float | None], bands: Mapping[int, Band]) -> BenchmarkFit:
+    """Fit per competency, the importance-weighted overall fit, and the gaps by size x importance."""
+    by_competency: dict[int, float] = {}
+    gaps: list[Gap] = []
+    weighted = 0.0
+    weights = 0
+    for competency_id, band in bands.items():
+        score = scores.get(competency_id)
+        if score is None:
+            continue
+        fit = competency_fit(score, band)
+        by_competency[competency_id] = fit
+        weighted += fit * band.importance
+        weights += band.importance
+        off = distance(score, band)
+        if off:
+            gaps.append(Gap(competency_id, score, band, abs(off), "below" if off < 0 else "above"))
+    gaps.sort(key=lambda gap: -gap.weight)
+    return BenchmarkFit(weighted / weights if weights else None, by_competency, gaps)
+
+
+def band_relation(score: float, band: Band) -> str:
+    """For colouring: "far" below, "near" below (within NEAR_BAND), "inside" or "above" the band."""
+    off = distance(score, band)
+    if off > 0:
+        return "above"
+    if off == 0:
+        return "inside"
+    return "near" if -off <= NEAR_BAND else "far"
+
+
+def pole_for(score: float, band: Band | None) -> str:
+    """Which indicators describe a score: "high" from the band's low end up (50 without a band)."""
+    threshold = band.low if band is not None else 50.0
+    return "high" if score >= threshold else "low"
+
+
+# Self against others -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelfOtherGap:
+    competency_id: int
+    self_score: float
+    others_score: float
+    kind: str  # "blind_spot" or "hidden_strength"
+
+    @property
+    def difference(self) -> float:
+        return self.self_score - self.others_score
+
+
+def self_other_gaps(
+    self_scores: Mapping[int, float | None], others_scores: Mapping[int, float | None], *, threshold: float
+) -> list[SelfOtherGap]:
+    """Competencies where self differs from others by more than ``threshold``, largest first."""
+    found = []
+    for competency_id, mine in self_scores.items():
+        theirs = others_scores.get(competency_id)
+        if mine is None or theirs is None:
+            continue
+        if mine - theirs > threshold:
+            found.append(SelfOtherGap(competency_id, mine, theirs, "blind_spot"))
+        elif theirs - mine > threshold:
+            found.append(SelfOtherGap(competency_id, mine, theirs, "hidden_strength"))
+    found.sort(key=lambda gap: -abs(gap.difference))
+    return found
+
+
+# Scale quality and norms ---------------------------------------------------------------------------
+
+
+def population_variance(values: Sequence[float]) -> float:
+    mean = sum(values) / len(values)
+    return sum((value - mean) ** 2 for value in values) / len(values)
+
+
+def cronbach_alpha(rows: Sequence[Sequence[float]]) -> float | None:
+    """Alpha of a respondents x items table (complete rows). None below 2 rows or 2 items, or
+    when total scores do not vary."""
+    if len(rows) < 2 or not rows[0] or len(rows[0]) < 2:
+        return None
+    k = len(rows[0])
+    item_variances = sum(population_variance([row[i] for row in rows]) for i in range(k))
+    total_variance = population_variance([sum(row) for row in rows])
+    if total_variance == 0:
+        return None
+    return k / (k - 1) * (1 - item_variances / total_variance)
+
+
+@dataclass(frozen=True)
+class Reliability:
+    alpha: float | None
+    respondents: int  # complete response sets used
+    items: int
+
+
+def competency_alpha(
+    items: Sequence[ItemKey], responses: Iterable[Mapping[int, int]], competency_id: int
+) -> Reliability:
+    """Alpha of one competency's keyed items over the responses that answered all of them."""
+    own = [item for item in items if item.competency_id == competency_id]
+    rows = [
+        [float(keyed(answers[item.item_id], item.reverse)) for item in own]
+        for answers in responses
+        if own and all(item.item_id in answers for item in own)
+    ]
+    return Reliability(cronbach_alpha(rows), len(rows), len(own))
+
+
+def percentile_rank(value: float, population: Sequence[float]) -> float | None:
+    """Mid-rank percentile of ``value`` in ``population`` (0-100), None for an empty population."""
+    if not population:
+        return None
+    below = sum(1 for other in population if other < value)
+    equal = sum(1 for other in population if other == value)
+    return (below + 0.5 * equal) / len(population) * 100
+
+
+def quantile(values: Sequence[float], q: float) -> float | None:
+    """The q-quantile (0-1) by linear interpolation between sorted values ("type 7")."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    lower = math.floor(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+NORM_PERCENTILES = (10, 25, 50, 75, 90)
+
+
+@dataclass(frozen=True)
+class Norm:
+    count: int
+    mean: float | None
+    percentiles: dict[int, float | None]
+
+
+def norm(values: Sequence[float]) -> Norm:
+    return Norm(
+        count=len(values),
+        mean=sum(values) / len(values) if values else None,
+        percentiles={p: quantile(values, p / 100) for p in NORM_PERCENTILES},
+    )
+
+
+# Team views ----------------------------------------------------------------------------------------
+
+
+def bucket_counts(scores: Iterable[float], width: int = BUCKET_WIDTH) -> list[int]:
+    """How many scores fall in each bucket [0, w), [w, 2w) ... the last bucket includes 100."""
+    buckets = [0] * math.ceil(100 / width)
+    for score in scores:
+        index = min(int(score // width), len(buckets) - 1)
+        buckets[max(index, 0)] += 1
+    return buckets
+
+
+@dataclass(frozen=True)
+class BenchStrength:
+    below: int
+    inside: int
+    above: int
+
+    @property
+    def total(self) -> int:
+        return self.below + self.inside + self.above
+
+    @property
+    def ready_share(self) -> float | None:
+        """The share (0-100) of people inside or above the band."""
+        return (self.inside + self.above) / self.total * 100 if self.total else None
+
+
+def bench_strength(scores: Iterable[float], band: Band) -> BenchStrength:
+    below = inside = above = 0
+    for score in scores:
+        off = distance(score, band)
+        if off < 0:
+            below += 1
+        elif off > 0:
+            above += 1
+        else:
+            inside += 1
+    return BenchStrength(below, inside, above)

@@ -1,0 +1,112 @@
+"""Assessment fixtures: a small questionnaire with hand-checkable items, and a 360 campaign on kam_a."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from kamkit.assessments import builtin, services
+from kamkit.assessments.choices import Relationship
+from kamkit.assessments.documents import ItemDoc, QuestionnaireDoc
+from kamkit.assessments.models import Assessment, Campaign, Item, Questionnaire, RaterInvitation
+from kamkit.frameworks import services as framework_services
+from kamkit.frameworks.models import BenchmarkProfile, Framework
+from kamkit.frameworks.tests.fixtures import small_doc
+from kamkit.users.tests.fixtures import Org
+
+# Listening: L1, L2, L3 (reverse), L4 (reverse); Follow-through: F1, F2, F3 (reverse).
+SMALL_ITEMS = [
+    ItemDoc("Listening", "I let customers finish.", "They let customers finish."),
+    ItemDoc("Listening", "I summarise what I heard.", "They summarise what they heard."),
+    ItemDoc("Listening", "I interrupt customers.", "They interrupt customers.", reverse=True),
+    ItemDoc(
+        "Listening", "I plan my answer while others talk.", "They plan their answer while others talk.", True
+    ),
+    ItemDoc("Follow-through", "I do what I promised.", "They do what they promised."),
+    ItemDoc("Follow-through", "I confirm when a task is done.", "They confirm when a task is done."),
+    ItemDoc("Follow-through", "I let deadlines slip.", "They let deadlines slip.", reverse=True),
+]
+
+
+@dataclass
+class Small:
+    framework: Framework
+    questionnaire: Questionnaire
+    benchmark: BenchmarkProfile
+    items: dict[str, Item]  # L1..L4, F1..F3
+
+
+@pytest.fixture
+def small(db: None) -> Small:
+    framework = framework_services.create_framework(doc=small_doc(), publish=True)
+    questionnaire = services.create_questionnaire(
+        framework=framework, doc=QuestionnaireDoc(name="Small check", items=list(SMALL_ITEMS))
+    )
+    benchmark = framework_services.create_benchmark(framework=framework, role="Key Account Manager")
+    by_name = {c.name: c for c in framework.competencies.all()}
+    framework_services.set_targets(
+        profile=benchmark,
+        targets=[
+            framework_services.TargetInput(by_name["Listening"], 70, 90, 5),
+            framework_services.TargetInput(by_name["Follow-through"], 60, 80, 3),
+        ],
+    )
+    items = list(questionnaire.items.order_by("order"))
+    names = ["L1", "L2", "L3", "L4", "F1", "F2", "F3"]
+    return Small(framework, questionnaire, benchmark, dict(zip(names, items, strict=True)))
+
+
+@dataclass
+class Round:
+    """north_manager runs a 360 on kam_a: self, north_manager (manager), peers kam_b, kam_deep and
+    sub_manager. Still a draft unless launched."""
+
+    campaign: Campaign
+    assessment: Assessment
+    self: RaterInvitation
+    manager: RaterInvitation
+    peers: list[RaterInvitation]
+
+
+def in_days(days: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+@pytest.fixture
+def round360(org: Org, small: Small) -> Round:
+    campaign = services.create_campaign(
+        name="Spring 360",
+        questionnaire=small.questionnaire,
+        benchmark=small.benchmark,
+        due_date=in_days(14),
+        created_by=org.north_manager,
+    )
+    assessment = services.add_subject(campaign=campaign, subject_user=org.kam_a)
+    peers = [
+        services.invite_rater(assessment=assessment, relationship=Relationship.PEER, rater_user=user)
+        for user in (org.kam_b, org.kam_deep, org.sub_manager)
+    ]
+    invitations = {i.relationship: i for i in assessment.invitations.all()}
+    return Round(campaign, assessment, invitations["self"], invitations["manager"], peers)
+
+
+def answer(small: Small, invitation: RaterInvitation, values: dict[str, int], *, submit: bool = True) -> None:
+    """Answer by item name (L1..F3); items not named are left blank."""
+    services.save_answers(
+        invitation=invitation,
+        answers={small.items[name].pk: value for name, value in values.items()},
+        submit=submit,
+    )
+
+
+def launch(round360: Round) -> None:
+    services.launch_campaign(campaign=round360.campaign)
+
+
+@pytest.fixture
+def kam_questionnaire(builtin_frameworks: dict[str, Framework]) -> Questionnaire:
+    builtin.load_questionnaires()
+    return Questionnaire.objects.get(slug="kam-behaviours")

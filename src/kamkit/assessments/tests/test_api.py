@@ -1,0 +1,231 @@
+"""Assessments API: every role allowed and refused, the rater endpoints by token without an account,
+scores by hand, and questionnaire import/export; every answer is checked against OpenAPI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from kamkit.assessments import services
+from kamkit.assessments.models import Assessment, Campaign, Questionnaire, RaterInvitation
+from kamkit.assessments.tests.fixtures import Round, Small, in_days, launch
+from kamkit.assessments.tests.test_services import answered_round
+from kamkit.users.tests.fixtures import Org
+
+pytestmark = pytest.mark.django_db
+ApiAs = Callable[[Any], Any]
+
+
+def new_campaign(small: Small, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": "API round",
+        "questionnaire_id": small.questionnaire.pk,
+        "benchmark_id": small.benchmark.pk,
+        "due_date": in_days(10).isoformat(),
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("admin", 201),
+        ("director", 201),
+        ("north_manager", 201),
+        ("kam_a", 403),
+        ("interviewer", 403),
+        ("viewer", 403),
+    ],
+)
+def test_who_may_create_a_campaign(org: Org, small: Small, api_as: ApiAs, who: str, status: int) -> None:
+    response = api_as(getattr(org, who)).post("/campaigns", new_campaign(small))
+    assert response.status_code == status
+    if status == 201:
+        assert response.json()["created_by"]["id"] == getattr(org, who).pk
+
+
+def test_campaign_visibility_and_changes(org: Org, small: Small, round360: Round, api_as: ApiAs) -> None:
+    pk = round360.campaign.pk
+    names = lambda user: {c["name"] for c in api_as(user).get("/campaigns").json()["items"]}  # noqa: E731
+    assert names(org.north_manager) == {"Spring 360"}
+    assert names(org.director) == {"Spring 360"}
+    assert names(org.south_manager) == set()
+    assert names(org.kam_a) == set()  # the subject reads their scores, not the campaign
+    assert api_as(org.south_manager).get(f"/campaigns/{pk}").status_code == 404
+    renamed = api_as(org.director).patch(f"/campaigns/{pk}", {"name": "Spring 360 (north)"})
+    assert renamed.status_code == 200 and renamed.json()["subject_count"] == 1
+    assert api_as(org.viewer).patch(f"/campaigns/{pk}", {"name": "x"}).status_code == 404
+    past = api_as(org.north_manager).patch(f"/campaigns/{pk}", {"due_date": "2001-01-01"})
+    assert past.status_code == 400 and past.json()["errors"][0]["field"] == "due_date"
+    cleared = api_as(org.north_manager).patch(f"/campaigns/{pk}", {"benchmark_id": None})
+    assert cleared.json()["benchmark"] is None
+
+
+def test_subjects_by_role(org: Org, small: Small, round360: Round, api_as: ApiAs) -> None:
+    url = f"/campaigns/{round360.campaign.pk}/assessments"
+    manager = api_as(org.north_manager)
+    assert manager.post(url, {"subject_user_id": org.kam_south.pk}).status_code == 403
+    assert (
+        manager.post(url, {"candidate_name": "Casey", "candidate_email": "casey@x.test"}).status_code == 403
+    )
+    added = manager.post(url, {"subject_user_id": org.kam_b.pk, "peer_ids": [org.kam_a.pk]})
+    assert added.status_code == 201 and added.json()["invitation_count"] == 3  # self, manager, peer
+    assert manager.post(url, {"subject_user_id": org.kam_b.pk}).status_code == 409
+    assert (
+        api_as(org.director)
+        .post(url, {"candidate_name": "Casey", "candidate_email": "casey@x.test"})
+        .status_code
+        == 201
+    )
+    assert api_as(org.kam_a).post(url, {"subject_user_id": org.kam_a.pk}).status_code == 404
+    assert manager.post(url, {"subject_user_id": 999999}).status_code == 400
+    listed = {a["subject_name"] for a in manager.get(url).json()}
+    assert listed == {"Kam A", "Kam B"}  # the candidate is the director's to see
+
+
+def test_assessment_visibility(org: Org, small: Small, round360: Round, api_as: ApiAs) -> None:
+    pk = round360.assessment.pk
+    for who in ("kam_a", "north_manager", "director", "admin"):
+        assert api_as(getattr(org, who)).get(f"/assessments/{pk}").status_code == 200, who
+    for who in ("kam_b", "sub_manager", "south_manager", "viewer", "interviewer"):
+        assert api_as(getattr(org, who)).get(f"/assessments/{pk}").status_code == 404, who
+        assert api_as(getattr(org, who)).get(f"/assessments/{pk}/scores").status_code == 404, who
+    assert api_as(None).get("/assessments").status_code == 401
+    mine = api_as(org.kam_a).get("/assessments").json()
+    assert [a["subject_name"] for a in mine["items"]] == ["Kam A"]
+
+
+def test_invitations_for_raters_and_campaign_runners(
+    org: Org, small: Small, round360: Round, api_as: ApiAs
+) -> None:
+    pk = round360.assessment.pk
+    # the subject may not list who rates them; the campaign runner may
+    assert api_as(org.kam_a).get(f"/assessments/{pk}/invitations").status_code == 403
+    listed = api_as(org.north_manager).get(f"/assessments/{pk}/invitations").json()
+    assert {i["relationship"] for i in listed} == {"self", "manager", "peer"}
+    # a rater sees their own invitation only
+    own = api_as(org.kam_b).get("/invitations").json()["items"]
+    assert [(i["subject_name"], i["relationship"]) for i in own] == [("Kam A", "peer")]
+    added = api_as(org.north_manager).post(
+        f"/assessments/{pk}/invitations",
+        {"relationship": "customer", "rater_name": "Carl", "rater_email": "carl@client.test"},
+    )
+    assert added.status_code == 201
+    duplicate = api_as(org.north_manager).post(
+        f"/assessments/{pk}/invitations", {"relationship": "customer", "rater_email": "carl@client.test"}
+    )
+    assert duplicate.status_code == 400 and duplicate.json()["errors"][0]["field"] == "rater_email"
+    assert api_as(org.kam_b).delete(f"/invitations/{own[0]['id']}").status_code == 403
+    assert api_as(org.north_manager).delete(f"/invitations/{added.json()['id']}").status_code == 204
+
+
+def test_launch_answer_by_token_and_scores(org: Org, small: Small, round360: Round, api_as: ApiAs) -> None:
+    runner = api_as(org.north_manager)
+    launched = runner.post(f"/campaigns/{round360.campaign.pk}/launch")
+    assert launched.status_code == 200 and launched.json()["status"] == "open"
+    assert runner.post(f"/campaigns/{round360.campaign.pk}/launch").status_code == 409
+    rater = api_as(None)  # no account, no token header: the link is the credential
+    token = round360.peers[0].token()
+    questionnaire = rater.get(f"/responses/{token}")
+    assert questionnaire.status_code == 200
+    body = questionnaire.json()
+    assert body["subject_name"] == "Kam A" and body["relationship"] == "peer" and not body["submitted"]
+    assert body["items"][0] == {
+        "id": small.items["L1"].pk,
+        "text": "They let customers finish.",
+        "answer": None,
+    }
+    draft = rater.put(f"/responses/{token}", {"answers": [{"item_id": small.items["L1"].pk, "value": 4}]})
+    assert draft.status_code == 200 and draft.json()["items"][0]["answer"] == 4
+    assert (
+        rater.put(
+            f"/responses/{token}", {"answers": [{"item_id": small.items["L1"].pk, "value": 6}]}
+        ).status_code
+        == 422
+    )
+    submitted = rater.post(f"/responses/{token}/submit", {"answers": []})  # submits the saved draft
+    assert submitted.status_code == 200 and submitted.json()["submitted"]
+    used = rater.get(f"/responses/{token}")
+    assert used.status_code == 410 and "already submitted" in used.json()["detail"]
+    assert rater.put(f"/responses/{token}", {"answers": []}).status_code == 410
+    assert rater.get("/responses/r" + "0" * 64).status_code == 404
+    # a signed-in token does not widen what the link shows either
+    assert api_as(org.kam_b).get(f"/responses/{round360.peers[1].token()}").json()["subject_name"] == "Kam A"
+
+
+def test_expired_and_closed_links_are_410(org: Org, small: Small, round360: Round, api_as: ApiAs) -> None:
+    launch(round360)
+    token = round360.peers[0].token()
+    Campaign.objects.filter(pk=round360.campaign.pk).update(
+        due_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    expired = api_as(None).get(f"/responses/{token}")
+    assert expired.status_code == 410 and "expired" in expired.json()["detail"]
+    Campaign.objects.filter(pk=round360.campaign.pk).update(due_date=in_days(3), status="closed")
+    assert api_as(None).post(f"/responses/{token}/submit", {"answers": []}).status_code == 410
+
+
+def test_scores_by_hand_after_closing(org: Org, small: Small, round360: Round, api_as: ApiAs) -> None:
+    answered_round(small, round360)
+    api_as(org.north_manager).post(f"/campaigns/{round360.campaign.pk}/close")
+    body = api_as(org.kam_a).get(f"/assessments/{round360.assessment.pk}/scores").json()
+    assert body["withheld"] is False and body["overall_fit"] == 100.0
+    listening, follow = body["competencies"]
+    by_group = {s["group"]: s for s in listening["scores"]}
+    assert by_group["self"]["score"] == 87.5
+    assert (by_group["peer"]["score"], by_group["peer"]["status"], by_group["peer"]["raters"]) == (
+        None,
+        "hidden",
+        2,
+    )
+    assert follow["basis_group"] == "others" and follow["basis_score"] == pytest.approx(200 / 3)
+    assert {c["relationship"]: c["answered"] for c in body["counts"]} == {"manager": 1, "peer": 3, "self": 1}
+
+
+def test_questionnaire_api(org: Org, kam_questionnaire: Questionnaire, api_as: ApiAs) -> None:
+    director = api_as(org.director)
+    listed = director.get("/questionnaires").json()["items"]
+    assert [(q["name"], q["item_count"]) for q in listed] == [("KAM behaviours", 36)]
+    exported = director.get(f"/questionnaires/{kam_questionnaire.pk}/export", format="json").json()
+    assert exported["framework"] == "key-account-management" and len(exported["items"]) == 36
+    copy = director.post(
+        "/questionnaires", {**exported, "name": "Shorter", "slug": "", "items": exported["items"][:12]}
+    )
+    assert copy.status_code == 201 and copy.json()["item_count"] == 12
+    assert api_as(org.north_manager).post("/questionnaires", exported).status_code == 403
+    clash = director.post("/questionnaires", exported)
+    assert clash.status_code == 409
+    csv_file = io.BytesIO(
+        director.get(f"/questionnaires/{kam_questionnaire.pk}/export", format="csv").content
+    )
+    csv_file.name = "kam.csv"
+    imported = director.upload(
+        "/questionnaires/import",
+        {"file": csv_file},
+        name="From CSV",
+        framework_id=kam_questionnaire.framework_id,
+    )
+    assert imported.status_code == 201 and imported.json()["item_count"] == 36
+    bad = io.BytesIO(b"competency,self_text,others_text\nJuggling,I juggle.,They juggle.\n")
+    bad.name = "bad.csv"
+    refused = director.upload(
+        "/questionnaires/import", {"file": bad}, name="Bad", framework_id=kam_questionnaire.framework_id
+    )
+    assert refused.status_code == 400 and "Juggling" in refused.json()["detail"]
+    assert Questionnaire.objects.count() == 3
+
+
+def test_delete_only_drafts(org: Org, small: Small, round360: Round, api_as: ApiAs) -> None:
+    launch(round360)
+    assert api_as(org.north_manager).delete(f"/campaigns/{round360.campaign.pk}").status_code == 409
+    draft = services.create_campaign(
+        name="Scrap", questionnaire=small.questionnaire, due_date=in_days(2), created_by=org.north_manager
+    )
+    assert api_as(org.kam_a).delete(f"/campaigns/{draft.pk}").status_code == 404
+    assert api_as(org.north_manager).delete(f"/campaigns/{draft.pk}").status_code == 204
+    assert Assessment.objects.count() == 1 and RaterInvitation.objects.count() == 5

@@ -1,0 +1,469 @@
+"""Assessment pages: who may open what, personal links (valid, forged, expired, used), forms that
+keep their input, reports and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kamkit.assessments import services
+from kamkit.assessments.choices import Relationship
+from kamkit.assessments.models import Campaign, RaterInvitation
+from kamkit.assessments.tests.fixtures import Round, Small, answer, in_days, launch
+from kamkit.assessments.tests.test_services import MANAGER, SELF, answered_round
+from kamkit.users.tests.fixtures import Org, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def link(invitation: RaterInvitation) -> str:
+    return f"/assessments/r/{invitation.token()}/"
+
+
+def item_field(small: Small, name: str) -> str:
+    return f"item-{small.items[name].pk}"
+
+
+def checked(small: Small, name: str, value: int) -> str:
+    field = item_field(small, name)
+    return f'name="{field}" value="{value}" aria-describedby="{field}-text" checked'
+
+
+# Personal links -----------------------------------------------------------------------------------
+
+
+def test_a_rater_without_an_account_saves_a_draft_comes_back_and_submits(
+    small: Small, round360: Round
+) -> None:
+    launch(round360)
+    customer = services.invite_rater(
+        assessment=round360.assessment, relationship=Relationship.CUSTOMER, rater_email="buyer@client.test"
+    )
+    anonymous = Client()
+    # the page opens without signing in, worded for others about the subject
+    page = anonymous.get(link(customer))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "How Kam A works" in text and "They let customers finish." in text
+    assert "I let customers finish." not in text
+    # saving a draft keeps the answers for the next visit
+    saved = anonymous.post(link(customer), {item_field(small, "L1"): "4", "action": "draft"})
+    assert saved.status_code == 302
+    back = anonymous.get(link(customer)).content.decode()
+    assert checked(small, "L1", 4) in back
+    assert "Draft saved" in back
+    # submitting ends it
+    done = anonymous.post(
+        link(customer), {item_field(small, "L1"): "4", item_field(small, "F1"): "2", "action": "submit"}
+    )
+    assert done.status_code == 200 and "Thank you" in done.content.decode()
+    customer.refresh_from_db()
+    assert customer.submitted_at is not None and customer.answer_count == 2
+    used = anonymous.get(link(customer))
+    assert used.status_code == 410
+    assert "Already answered" in used.content.decode()
+    assert anonymous.post(link(customer), {"action": "submit"}).status_code == 410
+
+
+def test_self_raters_see_the_first_person_wording(small: Small, round360: Round) -> None:
+    launch(round360)
+    page = Client().get(link(round360.self)).content.decode()
+    assert "How you work" in page and "I let customers finish." in page
+
+
+def test_forged_expired_and_closed_links_get_a_clear_page_and_no_data(small: Small, round360: Round) -> None:
+    launch(round360)
+    anonymous = Client()
+    for forged in ("r" + "0" * 64, "nonsense", "r" + "x" * 200):
+        response = anonymous.get(f"/assessments/r/{forged}/")
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert "This link does not work" in page and "Kam A" not in page and "Traceback" not in page
+    Campaign.objects.filter(pk=round360.campaign.pk).update(
+        due_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    expired = anonymous.get(link(round360.peers[0]))
+    assert expired.status_code == 410
+    assert "This link has expired" in expired.content.decode() and "Kam A" not in expired.content.decode()
+    Campaign.objects.filter(pk=round360.campaign.pk).update(due_date=in_days(5), status="closed")
+    closed = anonymous.post(link(round360.peers[0]), {item_field(small, "L1"): "3", "action": "submit"})
+    assert closed.status_code == 410 and "closed" in closed.content.decode()
+    assert not RaterInvitation.objects.filter(submitted_at__isnull=False).exists()
+
+
+def test_links_of_a_campaign_not_launched_do_not_open(small: Small, round360: Round) -> None:
+    assert Client().get(link(round360.peers[0])).status_code == 404
+
+
+def test_a_bad_answer_redisplays_the_form_with_the_other_answers_kept(small: Small, round360: Round) -> None:
+    launch(round360)
+    response = Client().post(
+        link(round360.peers[0]),
+        {item_field(small, "L1"): "9", item_field(small, "L2"): "2", "action": "draft"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice" in page
+    assert checked(small, "L2", 2) in page
+
+
+def test_signed_in_raters_answer_their_own_invitations_only(org: Org, small: Small, round360: Round) -> None:
+    launch(round360)
+    kam_b = signed_in(org.kam_b)
+    listing = kam_b.get("/assessments/invitations/").content.decode()
+    assert "Kam A" in listing and "Answer" in listing
+    mine = round360.peers[0]
+    assert mine.rater_user == org.kam_b
+    assert kam_b.get(f"/assessments/invitations/{mine.pk}/answer/").status_code == 200
+    done = kam_b.post(
+        f"/assessments/invitations/{mine.pk}/answer/", {item_field(small, "L1"): "5", "action": "submit"}
+    )
+    assert done.status_code == 200 and "Thank you" in done.content.decode()
+    # someone else's invitation is not there, even for the rater's manager
+    assert kam_b.get(f"/assessments/invitations/{round360.peers[1].pk}/answer/").status_code == 404
+    assert signed_in(org.north_manager).get(f"/assessments/invitations/{mine.pk}/answer/").status_code == 404
+
+
+def test_a_rater_cannot_see_the_subjects_results_or_another_subject(
+    org: Org, small: Small, round360: Round
+) -> None:
+    answered_round(small, round360)
+    services.close_campaign(campaign=round360.campaign)
+    kam_b = signed_in(org.kam_b)  # a peer rater of kam_a
+    pk = round360.assessment.pk
+    for url in (f"/assessments/{pk}/", f"/assessments/{pk}/report/", f"/assessments/{pk}/report.pdf"):
+        assert kam_b.get(url).status_code == 404, url
+    assert "Kam A" not in kam_b.get("/assessments/").content.decode()
+    assert "Kam A" not in kam_b.get(f"/assessments/export/?campaign={round360.campaign.pk}").content.decode()
+
+
+# Who sees which report ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("kam_a", 200),  # the subject
+        ("north_manager", 200),  # their manager
+        ("director", 200),
+        ("admin", 200),
+        ("sub_manager", 404),  # a manager, but not in kam_a's line
+        ("south_manager", 404),
+        ("kam_b", 404),
+        ("viewer", 404),
+        ("interviewer", 404),
+    ],
+)
+def test_report_visibility_by_role(org: Org, small: Small, round360: Round, who: str, status: int) -> None:
+    answered_round(small, round360)
+    client = signed_in(getattr(org, who))
+    assert client.get(f"/assessments/{round360.assessment.pk}/report/").status_code == status
+
+
+def test_the_report_shows_the_radar_meaning_tips_and_keeps_anonymity(
+    org: Org, small: Small, round360: Round
+) -> None:
+    answered_round(small, round360)
+    client = signed_in(org.kam_a)
+    open_page = client.get(f"/assessments/{round360.assessment.pk}/report/").content.decode()
+    assert 'id="radar-chart"' in open_page and 'class="radar-band"' in open_page
+    assert "still open" in open_page and 'data-series="others"' in open_page
+    services.close_campaign(campaign=round360.campaign)
+    page = client.get(f"/assessments/{round360.assessment.pk}/report/").content.decode()
+    assert "still open" not in page
+    assert "fewer than 3" in page  # Listening peers: two usable answers
+    assert "Summarises the customer&#x27;s point before replying." in page
+    for rater in ("Kam B", "Kam Deep", "Sub Manager"):
+        assert rater not in page  # the subject never sees who rated them
+    # the subject sees group counts, not the rater list
+    detail = client.get(f"/assessments/{round360.assessment.pk}/").content.decode()
+    assert 'id="raters"' not in detail and "Kam B" not in detail
+    assert (
+        'id="raters"'
+        in signed_in(org.north_manager).get(f"/assessments/{round360.assessment.pk}/").content.decode()
+    )
+
+
+def test_report_pdf(org: Org, small: Small, round360: Round) -> None:
+    answered_round(small, round360)
+    response = signed_in(org.north_manager).get(f"/assessments/{round360.assessment.pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_a_manager_sees_their_team_only(org: Org, small: Small) -> None:
+    # given a director's campaign over people of both teams
+    campaign = services.create_campaign(
+        name="All hands",
+        questionnaire=small.questionnaire,
+        benchmark=small.benchmark,
+        due_date=in_days(7),
+        created_by=org.director,
+    )
+    north = services.add_subject(campaign=campaign, subject_user=org.kam_a)
+    services.add_subject(campaign=campaign, subject_user=org.kam_south)
+    services.launch_campaign(campaign=campaign)
+    for invitation in RaterInvitation.objects.filter(relationship__in=["self", "manager"]):
+        answer(small, invitation, SELF if invitation.relationship == "self" else MANAGER)
+    services.close_campaign(campaign=campaign)
+    # then each manager's team report and export show their own people only
+    north_page = (
+        signed_in(org.north_manager).get(f"/assessments/campaigns/{campaign.pk}/team/").content.decode()
+    )
+    assert "Kam A" in north_page and "Kam South" not in north_page
+    south_page = (
+        signed_in(org.south_manager).get(f"/assessments/campaigns/{campaign.pk}/team/").content.decode()
+    )
+    assert "Kam South" in south_page and "Kam A" not in south_page
+    export = signed_in(org.north_manager).get(f"/assessments/export/?campaign={campaign.pk}").content.decode()
+    assert "Kam A" in export and "Kam South" not in export
+    # the director's campaign page itself is the director's
+    assert signed_in(org.north_manager).get(f"/assessments/campaigns/{campaign.pk}/").status_code == 404
+    assert signed_in(org.kam_b).get(f"/assessments/campaigns/{campaign.pk}/team/").status_code == 404
+    director_page = (
+        signed_in(org.director).get(f"/assessments/campaigns/{campaign.pk}/team/").content.decode()
+    )
+    assert "Kam A" in director_page and "Kam South" in director_page
+    assert "heat-" in director_page and "Bench strength" in director_page
+    # kam_a's own assessment list holds only kam_a
+    listing = signed_in(org.kam_a).get("/assessments/").content.decode()
+    assert f"/assessments/{north.pk}/" in listing and "Kam South" not in listing
+
+
+def test_exports_one_row_per_subject_competency_and_group(org: Org, small: Small, round360: Round) -> None:
+    answered_round(small, round360)
+    services.close_campaign(campaign=round360.campaign)
+    client = signed_in(org.north_manager)
+    csv_text = client.get("/assessments/export/?format=csv").content.decode()
+    lines = csv_text.strip().splitlines()
+    assert lines[0].split(",") == [
+        *("campaign", "subject", "subject_email", "competency", "rater_group", "score", "raters"),
+        *("status", "basis", "band_low", "band_high", "fit"),
+    ]
+    # 2 competencies x 4 groups (self, manager, peer, others)
+    assert len(lines) == 1 + 8
+    assert "Spring 360,Kam A,kam.a@example.test,Listening,peer,,2,hidden,no,70,90," in lines
+    assert "Spring 360,Kam A,kam.a@example.test,Follow-through,others,66.7,4,ok,yes,60,80,100.0" in lines
+    xlsx = client.get("/assessments/export/?format=xlsx")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None and sheet.max_row == 9 and sheet["E1"].value == "rater_group"
+
+
+# Campaign pages -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("admin", 200),
+        ("director", 200),
+        ("north_manager", 200),
+        ("kam_a", 403),
+        ("interviewer", 403),
+        ("viewer", 403),
+    ],
+)
+def test_who_may_start_a_campaign(org: Org, small: Small, who: str, status: int) -> None:
+    assert signed_in(getattr(org, who)).get("/assessments/campaigns/new/").status_code == status
+
+
+def test_campaign_form_keeps_input_on_errors(org: Org, small: Small) -> None:
+    client = signed_in(org.north_manager)
+    response = client.post(
+        "/assessments/campaigns/new/",
+        {
+            "name": "Too late",
+            "description": "Kept text",
+            "questionnaire": small.questionnaire.pk,
+            "due_date": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "is in the past" in page
+    assert 'value="Too late"' in page and "Kept text" in page
+    created = client.post(
+        "/assessments/campaigns/new/",
+        {
+            "name": "On time",
+            "questionnaire": small.questionnaire.pk,
+            "benchmark": small.benchmark.pk,
+            "due_date": in_days(9).isoformat(),
+        },
+    )
+    assert created.status_code == 302
+    assert Campaign.objects.get(name="On time").created_by == org.north_manager
+
+
+def test_managers_add_people_of_their_line_only(org: Org, small: Small, round360: Round) -> None:
+    client = signed_in(org.north_manager)
+    url = f"/assessments/campaigns/{round360.campaign.pk}/people/new/"
+    form = client.get(url).content.decode()
+    assert "Kam Deep" in form and "Kam South" not in form
+    refused = client.post(url, {"subject_user": org.kam_south.pk, "default_raters": "on"})
+    assert "Select a valid choice" in refused.content.decode()
+    candidate = client.post(url, {"candidate_name": "Casey Candidate", "candidate_email": "casey@x.test"})
+    page = candidate.content.decode()
+    assert "directors and admins assess candidates" in page and 'value="Casey Candidate"' in page
+    added = client.post(url, {"subject_user": org.kam_b.pk, "default_raters": "on"})
+    assert added.status_code == 302
+    # a manager of another line cannot touch the campaign at all
+    assert signed_in(org.south_manager).post(url, {"subject_user": org.kam_south.pk}).status_code == 404
+    # the subject cannot change their own campaign's raters
+    assert signed_in(org.kam_a).get(f"/assessments/{round360.assessment.pk}/raters/new/").status_code == 403
+
+
+def test_rater_form_keeps_input_on_a_refusal(org: Org, small: Small, round360: Round) -> None:
+    client = signed_in(org.north_manager)
+    url = f"/assessments/{round360.assessment.pk}/raters/new/"
+    response = client.post(url, {"relationship": "peer", "rater_user": org.kam_b.pk})
+    page = response.content.decode()
+    assert "already invited" in page and f'<option value="{org.kam_b.pk}" selected>' in page
+    ok = client.post(
+        url, {"relationship": "customer", "rater_name": "Carl Client", "rater_email": "carl@client.test"}
+    )
+    assert ok.status_code == 302
+
+
+def test_launch_resend_remove_and_close_from_the_pages(
+    org: Org, small: Small, round360: Round, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = signed_in(org.north_manager)
+    campaign_url = f"/assessments/campaigns/{round360.campaign.pk}"
+    assert signed_in(org.kam_a).post(f"{campaign_url}/launch/").status_code == 404  # not theirs to see
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{campaign_url}/launch/")
+    round360.campaign.refresh_from_db()
+    assert round360.campaign.status == "open"
+    old = round360.peers[0].token()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/assessments/invitations/{round360.peers[0].pk}/resend/")
+    assert Client().get(f"/assessments/r/{old}/").status_code == 404
+    client.post(f"/assessments/invitations/{round360.peers[2].pk}/remove/")
+    assert not RaterInvitation.objects.filter(pk=round360.peers[2].pk).exists()
+    client.post(f"{campaign_url}/close/")
+    round360.campaign.refresh_from_db()
+    assert round360.campaign.status == "closed"
+    refused = client.post(f"{campaign_url}/delete/", follow=True)
+    assert "Only a campaign being prepared can be deleted" in refused.content.decode()
+
+
+def test_assessment_list_query_count_does_not_grow(org: Org, small: Small, round360: Round) -> None:
+    client = signed_in(org.director)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/assessments/").status_code == 200
+    for user in (org.kam_b, org.kam_deep, org.kam_south, org.sub_manager):
+        services.add_subject(campaign=round360.campaign, subject_user=user)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/assessments/")
+    assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as campaigns:
+        assert client.get("/assessments/campaigns/").status_code == 200
+    assert len(campaigns) <= len(few) + 2
+
+
+# Questionnaires and scale quality -----------------------------------------------------------------
+
+
+def test_questionnaire_pages_and_import(org: Org, kam_questionnaire: Any) -> None:
+    director = signed_in(org.director)
+    assert "KAM behaviours" in director.get("/assessments/questionnaires/").content.decode()
+    detail = director.get(f"/assessments/questionnaires/{kam_questionnaire.pk}/").content.decode()
+    assert "This person keeps a written plan" in detail and "reverse" in detail
+    exported = director.get(f"/assessments/questionnaires/{kam_questionnaire.pk}/export/?format=csv")
+    assert exported["Content-Type"] == "text/csv"
+    upload = io.BytesIO(exported.content)
+    upload.name = "copy.csv"
+    nameless = director.post(
+        "/assessments/questionnaires/import/", {"file": upload, "framework": kam_questionnaire.framework_id}
+    )
+    assert "give the questionnaire a name" in nameless.content.decode()
+    upload.seek(0)
+    imported = director.post(
+        "/assessments/questionnaires/import/",
+        {"file": upload, "framework": kam_questionnaire.framework_id, "name": "KAM copy"},
+    )
+    assert imported.status_code == 302
+    assert signed_in(org.north_manager).get("/assessments/questionnaires/import/").status_code == 403
+    assert (
+        signed_in(org.kam_a).get(f"/assessments/questionnaires/{kam_questionnaire.pk}/edit/").status_code
+        == 403
+    )
+
+
+def test_scale_quality_for_admins_and_directors_only(org: Org, small: Small, round360: Round) -> None:
+    answered_round(small, round360)
+    page = signed_in(org.admin).get("/assessments/quality/").content.decode()
+    assert "n = 3, not enough" in page  # Listening: self and the first two peers answered all four items
+    assert signed_in(org.director).get("/assessments/quality/").status_code == 200
+    for who in ("north_manager", "kam_a", "viewer"):
+        assert signed_in(getattr(org, who)).get("/assessments/quality/").status_code == 403, who
+
+
+def test_every_list_page_opens(org: Org, small: Small, round360: Round) -> None:
+    launch(round360)
+    home = signed_in(org.kam_b).get("/").content.decode()
+    assert "Assessments to answer" in home
+    answer(small, round360.manager, MANAGER)
+    for who in ("admin", "kam_a", "viewer"):
+        client = signed_in(getattr(org, who))
+        for url in (
+            "/assessments/",
+            "/assessments/campaigns/",
+            "/assessments/questionnaires/",
+            "/assessments/invitations/",
+        ):
+            assert client.get(url).status_code == 200, (who, url)
+    home = signed_in(org.kam_b).get("/").content.decode()
+    assert "Assessments to answer" in home
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("admin", 200),
+        ("director", 200),
+        ("north_manager", 200),  # runs the campaign
+        ("sub_manager", 404),  # below the runner, not above
+        ("south_manager", 404),
+        ("kam_a", 404),  # the subject reads their report, not the campaign
+        ("viewer", 404),
+        ("interviewer", 404),
+    ],
+)
+def test_who_may_change_a_campaign(org: Org, small: Small, round360: Round, who: str, status: int) -> None:
+    client = signed_in(getattr(org, who))
+    assert client.get(f"/assessments/campaigns/{round360.campaign.pk}/edit/").status_code == status
+    assert client.get(f"/assessments/{round360.assessment.pk}/raters/new/").status_code in (status, 403)
+
+
+def test_cant_say_clears_an_answer(small: Small, round360: Round) -> None:
+    launch(round360)
+    url = link(round360.peers[0])
+    Client().post(url, {item_field(small, "L1"): "4", item_field(small, "L2"): "5", "action": "draft"})
+    page = Client().get(url).content.decode()
+    assert checked(small, "L1", 4) in page
+    assert 'value="" aria-describedby="' + item_field(small, "F1") + '-text" checked' in page  # unanswered
+    Client().post(url, {item_field(small, "L1"): "", item_field(small, "L2"): "5", "action": "draft"})
+    assert list(round360.peers[0].answers.values_list("item_id", flat=True)) == [small.items["L2"].pk]
+
+
+def test_questionnaire_edit_keeps_input_on_errors(org: Org, kam_questionnaire: Any) -> None:
+    client = signed_in(org.director)
+    url = f"/assessments/questionnaires/{kam_questionnaire.pk}/edit/"
+    labels = {f"label_{i}": f"Level {i}" for i in range(1, 6)}
+    response = client.post(url, {"name": "   ", "description": "Kept", **labels})
+    page = response.content.decode()
+    assert response.status_code == 200 and "This field is required" in page and 'value="Level 3"' in page
+    saved = client.post(url, {"name": "KAM behaviours (ours)", **labels})
+    assert saved.status_code == 302
+    kam_questionnaire.refresh_from_db()
+    assert kam_questionnaire.scale_labels[4] == "Level 5"

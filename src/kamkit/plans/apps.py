@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "kamkit.plans"
+    label = "plans"
+    verbose_name = "Account plans"
+
+    def ready(self) -> None:
+        from kamkit.accounts import queries as account_queries
+        from kamkit.accounts import tabs
+        from kamkit.core import home
+        from kamkit.plans.queries import home_cards, plan_progress
+
+        # Account health counts plan progress without accounts importing plans.
+        account_queries.PLAN_PROGRESS = plan_progress
+        home.register(20, home_cards)
+        tabs.register("Plans", "plans:list", query="?account={pk}", order=10)
