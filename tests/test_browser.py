@@ -296,11 +296,14 @@ def test_account_manager_plans_a_weekly_action_marks_it_done_and_the_dashboard_m
 def test_director_opens_the_matrix_and_sees_what_if_weights_move_the_ranking(
     live_server: Any, page: Any, portfolio: Any
 ) -> None:
+    from django.db import transaction
+
     from kamkit.portfolio import services as portfolio_services
     from kamkit.users.tests.fixtures import PASSWORD
 
     # given the hand-made portfolio of the portfolio tests, scored (Alpha first, Beta second)
-    portfolio_services.rescore_portfolio(as_of=portfolio.as_of)
+    with transaction.atomic():  # services leave the transaction to their caller
+        portfolio_services.rescore_portfolio(as_of=portfolio.as_of)
     director = portfolio.book.alpha.owner.manager.manager
     watch = ConsoleWatch(page)
     sign_in(page, live_server.url, director.email, PASSWORD)
