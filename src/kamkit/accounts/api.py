@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -121,13 +122,16 @@ def list_accounts(request: HttpRequest, params: Query[AccountListParams]) -> Any
     )
 
 
+def _require_may_hold(request: HttpRequest, data: services.AccountInput) -> None:
+    if not queries.may_hold(request.user, owner=data.owner, backup_owner=data.backup_owner, team=data.team):
+        raise PermissionDenied("You may only give accounts to yourself or the people you manage.")
+
+
 @router.post("/accounts", response={201: AccountRead, **ERROR_RESPONSES})
 def create_account(request: HttpRequest, payload: AccountWrite) -> Any:
     """Account managers may add accounts they own or back up; managers for their people."""
     data = _account_input(request, payload)
-    permissions.require(
-        request.user, Action.ADD, Account(owner=data.owner, backup_owner=data.backup_owner, team=data.team)
-    )
+    _require_may_hold(request, data)
     with transaction.atomic():
         account = services.create_account(data=data)
     return Status(201, account)
@@ -142,6 +146,7 @@ def get_account(request: HttpRequest, account_id: int) -> Any:
 def update_account(request: HttpRequest, account_id: int, payload: AccountWrite) -> Any:
     account = _changeable(request, account_id)
     data = _account_input(request, payload)
+    _require_may_hold(request, data)
     with transaction.atomic():
         return services.update_account(account=account, data=data)
 

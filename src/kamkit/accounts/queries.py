@@ -77,6 +77,14 @@ def accounts_for(user: Any) -> QuerySet[Account]:
     return permissions.visible_to(user, Account).select_related("owner", "backup_owner", "team")
 
 
+def may_hold(user: Any, *, owner: Any, backup_owner: Any, team: Any) -> bool:
+    """May ``user`` leave an account with these people? An account manager may not hand an account
+    to someone outside their own scope (on creation or by changing its owner, backup or team)."""
+    from kamkit.core.choices import Action
+
+    return permissions.can(user, Action.ADD, Account(owner=owner, backup_owner=backup_owner, team=team))
+
+
 def contacts_for(user: Any) -> QuerySet[Contact]:
     return permissions.visible_to(user, Contact).select_related("account", "relationship_owner")
 

@@ -130,12 +130,14 @@ def account_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = AccountForm(request.POST or None, initial=initial, accounts=visible)
     if request.method == "POST" and form.is_valid():
         data = _account_data(form)
-        if account is None and not permissions.can(
-            request.user,
-            Action.ADD,
-            Account(owner=data.owner, backup_owner=data.backup_owner, team=data.team),
+        if not queries.may_hold(
+            request.user, owner=data.owner, backup_owner=data.backup_owner, team=data.team
         ):
-            form.add_error("owner", "You may add accounts that you or your people own or back up.")
+            form.add_error(
+                "owner",
+                "You may add accounts that you or your people own or back up, "
+                "and give them only to those people.",
+            )
         else:
             saved = _save(
                 form,
@@ -362,7 +364,13 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
 def whitespace_map(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(request, pk)
     return render(
-        request, "accounts/whitespace.html", {"account": account, "grid": queries.whitespace_of(account)}
+        request,
+        "accounts/whitespace.html",
+        {
+            "account": account,
+            "grid": queries.whitespace_of(account),
+            "can_change": _can_change(request, account),
+        },
     )
 
 

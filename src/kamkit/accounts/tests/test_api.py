@@ -153,3 +153,20 @@ def test_whitespace_and_coverage_endpoints(org: Org, book: Book, api_as: ApiAs) 
     coverage = api.get("/coverage").json()
     assert [row["account"]["name"] for row in coverage] == ["Beta Logistics"]
     assert api_as(org.kam_a).get("/coverage").json() == []
+
+
+def test_an_account_manager_cannot_hand_an_account_outside_their_scope(
+    org: Org, book: Book, api_as: ApiAs
+) -> None:
+    api = api_as(org.kam_a)
+    moved = api.put(f"/accounts/{book.alpha.pk}", {"name": "Alpha Industries", "owner_id": org.kam_south.pk})
+    assert moved.status_code == 403
+    book.alpha.refresh_from_db()
+    assert book.alpha.owner == org.kam_a
+    manager = api_as(org.north_manager)
+    assert (
+        manager.put(
+            f"/accounts/{book.alpha.pk}", {"name": "Alpha Industries", "owner_id": org.kam_b.pk}
+        ).status_code
+        == 200
+    )

@@ -167,3 +167,14 @@ def test_ask_for_feedback_then_record_the_answer(org: Org, book: Book) -> None:
 def test_apps_built_on_accounts_add_their_tabs(org: Org, book: Book) -> None:
     page = signed_in(org.kam_a).get(f"/accounts/{book.alpha.pk}/").content.decode()
     assert f'href="/plans/?account={book.alpha.pk}"' in page
+
+
+def test_edit_form_refuses_handing_the_account_to_someone_out_of_scope(org: Org, book: Book) -> None:
+    client = signed_in(org.kam_a)
+    response = client.post(
+        f"/accounts/{book.alpha.pk}/edit/", {"name": "Alpha Industries", "owner": org.kam_south.pk}
+    )
+    assert response.status_code == 200
+    assert "You may add accounts that you or your people own" in response.content.decode()
+    book.alpha.refresh_from_db()
+    assert book.alpha.owner == org.kam_a
