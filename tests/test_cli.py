@@ -169,9 +169,14 @@ def test_worker_sends_queued_invitations(tmp_path: Path) -> None:
     assert created.returncode == 0 and "invitation queued" in created.stdout
     mail_dir = tmp_path / "mail"
     assert not mail_dir.exists() or not any(mail_dir.iterdir())
-    # when the worker runs what is queued
-    worked = run("worker", "--once", data_dir=tmp_path, timeout=60)
+    # when the worker runs what is queued (with the plans digest due from midnight, reminders off)
+    schedule_env = {"KAMKIT_PLANS_DIGEST_AT": "00:00", "KAMKIT_ASSESSMENT_REMINDERS_AT": "off"}
+    worked = run("worker", "--once", data_dir=tmp_path, extra_env=schedule_env, timeout=60)
     assert worked.returncode == 0, worked.stderr
+    # then the daily digest was queued once for today: a second run finds nothing due
+    assert "daily jobs queued: plans-digest" in worked.stdout
+    again = run("worker", "--once", data_dir=tmp_path, extra_env=schedule_env, timeout=60)
+    assert "daily jobs queued: none due" in again.stdout
     # then the invitation was written by the (file) mail backend
     messages = list(mail_dir.iterdir())
     assert len(messages) == 1

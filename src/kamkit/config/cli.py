@@ -190,14 +190,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import threading
+
+    from django.conf import settings
     from django.core.management import call_command
 
+    from kamkit.core import schedule
+
     _check_database()
-    print("kamkit: task worker started (Ctrl+C stops)", flush=True)
     options: dict[str, Any] = {"interval": args.interval}
     if args.once:
+        queued = schedule.queue_due_jobs()
+        print(f"kamkit: daily jobs queued: {', '.join(queued) if queued else 'none due'}", flush=True)
         options["batch"] = True
-    call_command("db_worker", **options)
+        call_command("db_worker", **options)
+        return 0
+    stop = threading.Event()
+    if not args.no_schedule:
+        schedule.run_in_background(stop)
+        jobs = ", ".join(f"{job.name} at {job.at:%H:%M}" for job in schedule.daily_jobs()) or "none"
+        print(f"kamkit: daily jobs ({settings.TIME_ZONE} time): {jobs}", flush=True)
+    print("kamkit: task worker started (Ctrl+C stops)", flush=True)
+    try:
+        call_command("db_worker", **options)
+    finally:
+        stop.set()
     return 0
 
 
@@ -608,7 +625,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = add("worker", cmd_worker, "Run background tasks (reminders, reports, imports).")
     worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
-    worker.add_argument("--once", action="store_true", help="run what is queued, then stop")
+    worker.add_argument(
+        "--once", action="store_true", help="queue the daily jobs that are due, run what is queued, then stop"
+    )
+    worker.add_argument(
+        "--no-schedule", action="store_true", help="do not queue the daily jobs (another worker does)"
+    )
 
     add(
         "check",

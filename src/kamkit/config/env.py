@@ -51,6 +51,18 @@ def env_int(name: str, default: int) -> int:
         raise ConfigurationError(f"{name}={raw!r} is not a whole number.") from None
 
 
+def env_time_of_day(name: str, default: str) -> str | None:
+    """A local time of day as "HH:MM", or None when the variable says "off"."""
+    raw = os.environ.get(name)
+    value = (default if raw is None or not raw.strip() else raw).strip().lower()
+    if value in ("off", "never", "no"):
+        return None
+    hours, _, minutes = value.partition(":")
+    if hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2:
+        return f"{int(hours):02d}:{minutes}"
+    raise ConfigurationError(f"{name}={raw!r} is not a time of day like 07:30 (or 'off').")
+
+
 def data_dir() -> Path:
     """The folder for the SQLite file, the generated secret key, uploads and outgoing mail."""
     raw = os.environ.get("KAMKIT_DATA_DIR")

@@ -128,6 +128,24 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Daily jobs that `kamkit worker` queues at a local time (TIME_ZONE); each variable may say "off".
+# Several workers queue a job once a day between them (core.schedule keeps the last day per job).
+KAMKIT_SCHEDULE = {
+    name: {"task": task_path, "at": at}
+    for name, task_path, at in (
+        (
+            "plans-digest",
+            "kamkit.plans.tasks.send_daily_digests",
+            env.env_time_of_day("KAMKIT_PLANS_DIGEST_AT", "07:00"),
+        ),
+        (
+            "assessment-reminders",
+            "kamkit.assessments.tasks.send_reminders",
+            env.env_time_of_day("KAMKIT_ASSESSMENT_REMINDERS_AT", "09:00"),
+        ),
+    )
+    if at is not None
+}
 
 if os.environ.get("KAMKIT_EMAIL_HOST"):
     MAILERS = {

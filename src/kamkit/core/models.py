@@ -109,3 +109,17 @@ class ImportRun(AuditedModel):
 
     def __str__(self) -> str:
         return f"Import of {self.get_kind_display().lower()} from {self.filename or 'a file'} ({self.status})"
+
+
+class ScheduledJob(models.Model):
+    """The last day a daily job was queued, so several workers queue it once a day between them.
+
+    Internal bookkeeping of the worker (no audit, no access policy): people never change it.
+    """
+
+    name = models.CharField(max_length=80, unique=True)
+    last_queued_on = models.DateField(null=True, blank=True, help_text="Local date (TIME_ZONE).")
+    last_queued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (last queued {self.last_queued_on or 'never'})"
