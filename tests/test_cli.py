@@ -105,6 +105,19 @@ def test_bad_boolean_gives_one_clear_line(tmp_path: Path) -> None:
     assert "KAMKIT_DEBUG='perhaps' is not a yes/no value" in result.stderr
 
 
+def test_behind_a_tls_proxy_kamkit_sends_hsts_unless_told_not_to(tmp_path: Path) -> None:
+    show = ["manage", "shell", "-c", "from django.conf import settings; print(settings.SECURE_HSTS_SECONDS)"]
+    proxied = run(*show, data_dir=tmp_path, extra_env={"KAMKIT_BEHIND_TLS_PROXY": "1"})
+    assert proxied.returncode == 0, proxied.stderr
+    assert proxied.stdout.strip().splitlines()[-1] == str(365 * 24 * 3600)
+    off = run(
+        *show, data_dir=tmp_path, extra_env={"KAMKIT_BEHIND_TLS_PROXY": "1", "KAMKIT_HSTS_SECONDS": "0"}
+    )
+    assert off.stdout.strip().splitlines()[-1] == "0"
+    direct = run(*show, data_dir=tmp_path)
+    assert direct.stdout.strip().splitlines()[-1] == "0"  # Django's default: no header over plain HTTP
+
+
 @pytest.mark.parametrize(
     "command",
     [

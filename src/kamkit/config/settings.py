@@ -19,6 +19,8 @@ if KAMKIT_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Browsers that saw kamkit over HTTPS refuse plain HTTP to it for this long (0 turns it off).
+    SECURE_HSTS_SECONDS = env.env_int("KAMKIT_HSTS_SECONDS", 365 * 24 * 3600)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
