@@ -229,6 +229,67 @@ def test_framework_export_import_round_trip_and_refusal(tmp_path: Path) -> None:
     assert run("framework", "export", "x", data_dir=tmp_path).returncode == 1
 
 
+def test_questionnaire_export_import_round_trip_and_refusals(tmp_path: Path) -> None:
+    # given a database with the built-in questionnaire (36 items, 12 reverse-keyed)
+    assert run("migrate", data_dir=tmp_path).returncode == 0
+    items_csv = tmp_path / "kam.csv"
+    exported = run("questionnaire", "export", "kam-behaviours", "-o", str(items_csv), data_dir=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert "wrote KAM behaviours (36 items, csv)" in exported.stderr
+    assert items_csv.read_text().splitlines()[0] == "competency,self_text,others_text,reverse"
+    framework = ["--framework", "key-account-management"]
+    # when its items are imported as a new questionnaire, first as a dry run
+    copy = ["questionnaire", "import", str(items_csv), "--name", "KAM copy", *framework]
+    dry = run(*copy, "--dry-run", data_dir=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.splitlines()
+    assert lines[0] == "kam-copy"
+    assert "would be created (dry run, nothing saved): 36 items, 12 reversed" in lines[1]
+    assert lines[2:] == [
+        "  Systematic account management: 6 items, 2 reversed",
+        "  Growth inside existing accounts: 6 items, 2 reversed",
+        "  Collaboration: 6 items, 2 reversed",
+        "  Customer education: 6 items, 2 reversed",
+        "  Customer feedback: 6 items, 2 reversed",
+        "  Coverage and responsiveness: 6 items, 2 reversed",
+    ]
+    assert run("questionnaire", "export", "kam-copy", data_dir=tmp_path).returncode == 1  # nothing saved
+    # then for real, from Excel too; each exports the same items as the original
+    workbook = tmp_path / "kam.xlsx"
+    to_excel = run("questionnaire", "export", "kam-behaviours", "-o", str(workbook), data_dir=tmp_path)
+    assert to_excel.returncode == 0, to_excel.stderr
+    done = run("questionnaire", "import", str(workbook), "--name", "KAM sheet", *framework, data_dir=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "kam-sheet" and "created: 36 items, 12 reversed" in done.stdout
+    again = run("questionnaire", "export", "kam-sheet", "--format", "csv", data_dir=tmp_path)
+    assert again.stdout == items_csv.read_text()
+    original = run("questionnaire", "export", "kam-behaviours", "--format", "json", data_dir=tmp_path).stdout
+    assert '"reverse": true' in original and '"framework": "key-account-management"' in original
+    # and files it cannot take are refused whole, naming the line, exit 1, nothing written
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "competency,self_text,others_text,reverse\n"
+        "Collaboration,I share news.,This person shares news.,no\n"
+        "Juggling,I juggle.,This person juggles.,no\n"
+    )
+    refused = run("questionnaire", "import", str(bad), "--name", "Bad", *framework, data_dir=tmp_path)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "no competency called 'Juggling' (line 3 is the first)" in refused.stderr
+    bad.write_text("competency,self_text,others_text,reverse\nCollaboration,I share.,They share.,perhaps\n")
+    refused = run("questionnaire", "import", str(bad), "--name", "Bad", *framework, data_dir=tmp_path)
+    assert refused.returncode == 1 and "line 2, reverse: 'perhaps' is not yes or no" in refused.stderr
+    nameless = run("questionnaire", "import", str(bad), *framework, data_dir=tmp_path)
+    assert nameless.returncode == 1 and "give the questionnaire a name" in nameless.stderr
+    clash = tmp_path / "kam.json"
+    clash.write_text(original)
+    taken = run("questionnaire", "import", str(clash), data_dir=tmp_path)
+    assert taken.returncode == 1 and "already has a questionnaire 'kam-behaviours'" in taken.stderr
+    unknown = run(*copy[:5], "--framework", "nope", data_dir=tmp_path)
+    assert unknown.returncode == 1 and "no published framework 'nope'" in unknown.stderr
+    assert "Traceback" not in refused.stderr + nameless.stderr + taken.stderr + unknown.stderr
+    assert run("questionnaire", "export", "kam-copy", data_dir=tmp_path).returncode == 1
+
+
 CRM_DATA = Path(__file__).resolve().parents[1] / "src" / "kamkit" / "accounts" / "tests" / "data"
 
 

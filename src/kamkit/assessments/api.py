@@ -15,19 +15,24 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from kamkit.assessments import queries, reports, services
 from kamkit.assessments.choices import DEFAULT_SCALE, LinkState
-from kamkit.assessments.documents import ItemDoc, QuestionnaireDoc, write
+from kamkit.assessments.documents import ItemDoc, QuestionnaireDoc, write_bytes
 from kamkit.assessments.models import Assessment, Campaign, Questionnaire, RaterInvitation
 from kamkit.assessments.schemas import (
     LINK_RESPONSES,
     AssessmentCreate,
     AssessmentRead,
+    AssessmentTeamReportRead,
     CampaignCreate,
     CampaignRead,
     CampaignUpdate,
     InvitationCreate,
     InvitationRead,
+    QuestionnaireCopy,
     QuestionnaireCreate,
     QuestionnaireDocument,
+    QuestionnaireItemCreate,
+    QuestionnaireItemRead,
+    QuestionnaireItemUpdate,
     QuestionnaireRead,
     RaterAnswersWrite,
     RaterResponseRead,
@@ -38,12 +43,13 @@ from kamkit.core.choices import Action
 from kamkit.core.errors import ServiceError
 from kamkit.core.schemas import ERROR_RESPONSES
 from kamkit.frameworks.choices import FrameworkStatus
-from kamkit.frameworks.models import BenchmarkProfile, Framework
+from kamkit.frameworks.models import BenchmarkProfile, Competency, Framework
 from kamkit.users.models import User
 
 router = Router(tags=["assessments"])
 
-CONTENT_TYPES = {"json": "application/json", "yaml": "application/yaml", "csv": "text/csv"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"json": "application/json", "yaml": "application/yaml", "csv": "text/csv", "xlsx": XLSX}
 
 
 class CampaignListParams(Schema):
@@ -153,25 +159,115 @@ def get_questionnaire(request: HttpRequest, questionnaire_id: int) -> Any:
     openapi_extra={
         "responses": {
             200: {
-                "description": "The questionnaire as JSON, YAML or CSV (items only).",
+                "description": "The questionnaire as JSON, YAML, or CSV or Excel (items only).",
                 "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/QuestionnaireDocument"}},
                     "application/yaml": {"schema": {"type": "string"}},
                     "text/csv": {"schema": {"type": "string"}},
+                    XLSX: {"schema": {"type": "string", "format": "binary"}},
                 },
             }
         }
     },
 )
 def export_questionnaire(
-    request: HttpRequest, questionnaire_id: int, format: Literal["json", "yaml", "csv"] = "json"
+    request: HttpRequest, questionnaire_id: int, format: Literal["json", "yaml", "csv", "xlsx"] = "json"
 ) -> Any:
     questionnaire = get_object_or_404(queries.questionnaires_for(request.user), pk=questionnaire_id)
     response = HttpResponse(
-        write(queries.document_of(questionnaire), format), content_type=CONTENT_TYPES[format]
+        write_bytes(queries.document_of(questionnaire), format), content_type=CONTENT_TYPES[format]
     )
     response["Content-Disposition"] = f'attachment; filename="{questionnaire.slug}.{format}"'
     return response
+
+
+@router.post("/questionnaires/{questionnaire_id}/copy", response={201: QuestionnaireRead, **ERROR_RESPONSES})
+def copy_questionnaire(request: HttpRequest, questionnaire_id: int, payload: QuestionnaireCopy) -> Any:
+    """A new questionnaire with the same statements, to change freely (the original keeps its meaning)."""
+    questionnaire = get_object_or_404(queries.questionnaires_for(request.user), pk=questionnaire_id)
+    permissions.require(request.user, Action.ADD, Questionnaire)
+    with transaction.atomic():
+        copy = services.copy_questionnaire(questionnaire=questionnaire, name=payload.name)
+    return Status(201, _with_count(copy))
+
+
+def _changeable_questionnaire(request: HttpRequest, questionnaire_id: int) -> Questionnaire:
+    questionnaire = get_object_or_404(queries.questionnaires_for(request.user), pk=questionnaire_id)
+    permissions.require(request.user, Action.CHANGE, questionnaire)
+    return questionnaire
+
+
+def _competency(questionnaire: Questionnaire, competency_id: int | None) -> Competency | None:
+    return _pick(
+        Competency.objects.filter(framework_id=questionnaire.framework_id),
+        competency_id,
+        "competency_id",
+        f"competency of {questionnaire.framework}",
+    )
+
+
+@router.get(
+    "/questionnaires/{questionnaire_id}/items",
+    response={200: list[QuestionnaireItemRead], **ERROR_RESPONSES},
+)
+def list_questionnaire_items(request: HttpRequest, questionnaire_id: int) -> Any:
+    questionnaire = get_object_or_404(queries.questionnaires_for(request.user), pk=questionnaire_id)
+    return questionnaire.items.select_related("competency").order_by("order", "id")
+
+
+@router.post(
+    "/questionnaires/{questionnaire_id}/items", response={201: QuestionnaireItemRead, **ERROR_RESPONSES}
+)
+def add_questionnaire_item(
+    request: HttpRequest, questionnaire_id: int, payload: QuestionnaireItemCreate
+) -> Any:
+    """Add a statement (admins and directors), refused once raters have answered the questionnaire."""
+    questionnaire = _changeable_questionnaire(request, questionnaire_id)
+    competency = _competency(questionnaire, payload.competency_id)
+    assert competency is not None
+    with transaction.atomic():
+        item = services.add_item(
+            questionnaire=questionnaire,
+            competency=competency,
+            self_text=payload.self_text,
+            others_text=payload.others_text,
+            reverse=payload.reverse,
+            order=payload.order,
+        )
+    return Status(201, item)
+
+
+@router.patch(
+    "/questionnaires/{questionnaire_id}/items/{item_id}",
+    response={200: QuestionnaireItemRead, **ERROR_RESPONSES},
+)
+def update_questionnaire_item(
+    request: HttpRequest, questionnaire_id: int, item_id: int, payload: QuestionnaireItemUpdate
+) -> Any:
+    """Fix wording or order at any time; keying and competency only while nobody has answered (409)."""
+    questionnaire = _changeable_questionnaire(request, questionnaire_id)
+    item = get_object_or_404(questionnaire.items.select_related("competency"), pk=item_id)
+    sent = payload.dict(exclude_unset=True)
+    changes = services.ItemChanges(
+        self_text=sent.get("self_text"),
+        others_text=sent.get("others_text"),
+        reverse=sent.get("reverse"),
+        competency=_competency(questionnaire, sent.get("competency_id")),
+        order=sent.get("order"),
+    )
+    with transaction.atomic():
+        services.update_item(item=item, changes=changes)
+    return item
+
+
+@router.delete("/questionnaires/{questionnaire_id}/items/{item_id}", response={204: None, **ERROR_RESPONSES})
+def remove_questionnaire_item(request: HttpRequest, questionnaire_id: int, item_id: int) -> Any:
+    """Remove a statement; refused (409) once raters have answered, and for the last one."""
+    questionnaire = _changeable_questionnaire(request, questionnaire_id)
+    item = get_object_or_404(questionnaire.items, pk=item_id)
+    with transaction.atomic():
+        services.remove_item(item=item)
+    return Status(204, None)
 
 
 # Campaigns ----------------------------------------------------------------------------------------
@@ -374,6 +470,50 @@ def get_scores(request: HttpRequest, assessment_id: int) -> Any:
         "counts": [
             {"relationship": relationship, "invited": invited, "answered": answered}
             for relationship, (invited, answered) in sorted(result.counts.items())
+        ],
+    }
+
+
+@router.get(
+    "/campaigns/{campaign_id}/team-report", response={200: AssessmentTeamReportRead, **ERROR_RESPONSES}
+)
+def get_team_report(request: HttpRequest, campaign_id: int) -> Any:
+    """Heatmap, bench strength and distribution over the people of the campaign the caller may see:
+    a manager gets their own team, whoever ran the campaign (404 when they may see nobody in it)."""
+    assessments = list(queries.report_assessments_for(request.user).filter(campaign_id=campaign_id))
+    if not assessments:
+        raise Http404("No assessments of this campaign that you may see.")
+    report = reports.team_report(reports.results_for(assessments).values())
+    return {
+        "campaign_id": campaign_id,
+        "campaign_status": assessments[0].campaign.status,
+        "bucket_labels": report.bucket_labels,
+        "competencies": [
+            {
+                "competency_id": c.id,
+                "name": c.name,
+                "band_low": c.band.low if c.band else None,
+                "band_high": c.band.high if c.band else None,
+                "below": c.strength.below if c.strength else None,
+                "inside": c.strength.inside if c.strength else None,
+                "above": c.strength.above if c.strength else None,
+                "ready_share": c.strength.ready_share if c.strength else None,
+                "mean": c.mean,
+                "buckets": c.buckets,
+            }
+            for c in report.competencies
+        ],
+        "people": [
+            {
+                "assessment_id": row.result.assessment.pk,
+                "subject_name": row.result.assessment.subject_name,
+                "overall_fit": row.result.fit.overall,
+                "cells": [
+                    {"competency_id": cell.id, "score": cell.basis.score, "relation": cell.relation}
+                    for cell in row.cells
+                ],
+            }
+            for row in report.rows
         ],
     }
 

@@ -1,7 +1,10 @@
-"""The radar chart of a report as inline SVG geometry: plain numbers in, coordinates out.
+"""The radar chart of a report as geometry: plain numbers in, coordinates out.
 
-Inline SVG needs no script, prints, and the same geometry could draw the PDF later. Axes start at
-the top and run clockwise; 0 is the centre, 100 the outer ring.
+The web page draws it as inline SVG (no script, prints) and the PDF from the same numbers. Axes
+start at the top and run clockwise; 0 is the centre, 100 the outer ring. Labels are blocks of
+wrapped lines placed outside the ring by where their axis points (above the top, below the bottom,
+beside the sides, centred on the axis), and the drawing's box is fitted to them, so a chart shown
+narrow (a phone, the PDF) keeps its labels as large as it can.
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 RADIUS = 120.0
-LABEL_GAP = 16.0
+LABEL_GAP = 10.0
+FONT_SIZE = 11.0  # label text, in the drawing's units
+LINE_HEIGHT = 13.0
+CHAR_WIDTH = 0.58 * FONT_SIZE  # a generous average for a sans-serif face, to size the box
+WRAP = 14  # characters per label line
+MARGIN = 6.0
 RINGS = (20, 40, 60, 80, 100)
 
 
@@ -20,9 +28,23 @@ class Axis:
     x: float
     y: float
     label_x: float
-    label_y: float
-    anchor: str
+    label_y: float  # the first line's baseline
+    anchor: str  # SVG text-anchor: start, middle or end
     lines: tuple[str, ...]
+
+    @property
+    def width(self) -> float:
+        return max(len(line) for line in self.lines) * CHAR_WIDTH
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """left, top, right, bottom of the label block (estimated from its characters)."""
+        left = {"start": self.label_x, "middle": self.label_x - self.width / 2}.get(
+            self.anchor, self.label_x - self.width
+        )
+        top = self.label_y - FONT_SIZE
+        bottom = self.label_y + (len(self.lines) - 1) * LINE_HEIGHT + FONT_SIZE * 0.3
+        return left, top, left + self.width, bottom
 
 
 Point = tuple[float, float]
@@ -48,11 +70,16 @@ class Radar:
     band_high: tuple[Point, ...]  # empty without a benchmark
     band_low: tuple[Point, ...]
     series: tuple[Series, ...]
-    view_box: str = "-250 -165 500 335"
-    width: float = 500.0
-    height: float = 335.0
-    left: float = -250.0
-    top: float = -165.0
+    left: float = -RADIUS - MARGIN
+    top: float = -RADIUS - MARGIN
+    width: float = 2 * (RADIUS + MARGIN)
+    height: float = 2 * (RADIUS + MARGIN)
+    font_size: float = FONT_SIZE
+    line_height: float = LINE_HEIGHT
+
+    @property
+    def view_box(self) -> str:
+        return f"{self.left:g} {self.top:g} {self.width:g} {self.height:g}"
 
     @property
     def rings(self) -> tuple[str, ...]:
@@ -72,7 +99,7 @@ def _point(index: int, count: int, value: float) -> tuple[float, float]:
     return round(r * math.cos(angle), 1), round(r * math.sin(angle), 1)
 
 
-def _wrap(label: str, width: int = 16) -> tuple[str, ...]:
+def _wrap(label: str, width: int = WRAP) -> tuple[str, ...]:
     words, lines, line = label.split(), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
@@ -101,10 +128,17 @@ def radar(
     for index, label in enumerate(labels):
         x, y = _point(index, count, 100)
         angle = -math.pi / 2 + 2 * math.pi * index / count
-        lx = round((RADIUS + LABEL_GAP) * math.cos(angle), 1)
-        ly = round((RADIUS + LABEL_GAP) * math.sin(angle), 1)
-        anchor = "middle" if abs(lx) < 1 else ("start" if lx > 0 else "end")
-        axes.append(Axis(x, y, lx, ly + (4 if ly > 0 else 0), anchor, _wrap(label)))
+        dx, dy = math.cos(angle), math.sin(angle)
+        lines = _wrap(label)
+        lx = round((RADIUS + LABEL_GAP) * dx, 1)
+        ly = (RADIUS + LABEL_GAP) * dy
+        if abs(dx) < 0.2:  # top or bottom: centred on the axis, growing away from the ring
+            anchor = "middle"
+            first = ly - (len(lines) - 1) * LINE_HEIGHT if dy < 0 else ly + FONT_SIZE
+        else:  # a side: beside the ring, centred on the axis's height
+            anchor = "start" if dx > 0 else "end"
+            first = ly - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT_SIZE * 0.35
+        axes.append(Axis(x, y, lx, round(first, 1), anchor, lines))
     rings = tuple(tuple(_point(i, count, ring) for i in range(count)) for ring in RINGS)
     highs: tuple[Point, ...] = ()
     lows: tuple[Point, ...] = ()
@@ -125,6 +159,20 @@ def radar(
                 ),
             )
         )
+    # the box: the ring and every label block, plus a margin; symmetric left and right, so the
+    # chart's centre stays the centre of the picture
+    extents = [axis.extent for axis in axes]
+    half = max([RADIUS, *(max(-e[0], e[2]) for e in extents)]) + MARGIN
+    top = min([-RADIUS, *(e[1] for e in extents)]) - MARGIN
+    bottom = max([RADIUS, *(e[3] for e in extents)]) + MARGIN
     return Radar(
-        axes=tuple(axes), ring_coordinates=rings, band_high=highs, band_low=lows, series=tuple(drawn)
+        axes=tuple(axes),
+        ring_coordinates=rings,
+        band_high=highs,
+        band_low=lows,
+        series=tuple(drawn),
+        left=round(-half, 1),
+        top=round(top, 1),
+        width=round(2 * half, 1),
+        height=round(bottom - top, 1),
     )

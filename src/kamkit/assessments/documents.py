@@ -1,8 +1,8 @@
 """A questionnaire as a plain document: the shape shared by import, export and the built-in file.
 
-JSON and YAML carry everything (name, framework, scale labels, items). CSV carries the items only,
-one per row (``competency, self_text, others_text, reverse``); the name and framework come with the
-upload. Nothing here touches the database; services turn a ``QuestionnaireDoc`` into rows.
+JSON and YAML carry everything (name, framework, scale labels, items). CSV and XLSX carry the items
+only, one per row (``competency, self_text, others_text, reverse``); the name and framework come
+with the upload. Nothing here touches the database; services turn a ``QuestionnaireDoc`` into rows.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from kamkit.assessments.choices import DEFAULT_SCALE
 from kamkit.core.imports import Column, ImportRefused, map_columns, parse_bool, parse_rows, read_table
 from kamkit.core.queries import spreadsheet_safe
 
-FORMATS = ("json", "yaml", "csv")
+FORMATS = ("json", "yaml", "csv", "xlsx")
+TEXT_FORMATS = ("json", "yaml", "csv")
 
 
 class DocumentError(ValueError):
@@ -38,6 +39,11 @@ class ItemDoc:
     self_text: str
     others_text: str
     reverse: bool = False
+    line: int = 0  # the spreadsheet line it came from (CSV/XLSX), so refusals can name it
+
+    def place(self, number: int) -> str:
+        """Where a person finds this item in their file: its line, or its position."""
+        return f"line {self.line}" if self.line else f"item {number}"
 
 
 @dataclass
@@ -73,7 +79,7 @@ def check(doc: QuestionnaireDoc) -> None:
         raise DocumentError("The questionnaire has no items.")
     seen: set[str] = set()
     for number, item in enumerate(doc.items, start=1):
-        where = f"item {number}"
+        where = item.place(number)
         if not item.competency:
             raise DocumentError("names no competency.", where=where)
         if not item.self_text or not item.others_text:
@@ -203,6 +209,7 @@ def read_csv(data: bytes, *, filename: str, name: str, framework: str = "") -> Q
                 self_text=_text(row.values["self_text"]),
                 others_text=_text(row.values["others_text"]),
                 reverse=bool(row.values.get("reverse")),
+                line=row.line,
             )
             for row in parsed.rows
         ],
@@ -211,27 +218,56 @@ def read_csv(data: bytes, *, filename: str, name: str, framework: str = "") -> Q
     return doc
 
 
+CSV_HEADER = ["competency", "self_text", "others_text", "reverse"]
+
+
+def _item_rows(doc: QuestionnaireDoc) -> list[list[str]]:
+    return [
+        [
+            spreadsheet_safe(item.competency),
+            spreadsheet_safe(item.self_text),
+            spreadsheet_safe(item.others_text),
+            "yes" if item.reverse else "no",
+        ]
+        for item in doc.items
+    ]
+
+
 def write_csv(doc: QuestionnaireDoc) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["competency", "self_text", "others_text", "reverse"])
-    for item in doc.items:
-        writer.writerow(
-            [
-                spreadsheet_safe(item.competency),
-                spreadsheet_safe(item.self_text),
-                spreadsheet_safe(item.others_text),
-                "yes" if item.reverse else "no",
-            ]
-        )
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_item_rows(doc))
+    return out.getvalue()
+
+
+def write_xlsx(doc: QuestionnaireDoc) -> bytes:
+    """The items as one Excel sheet, with the CSV's columns (so it imports again)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Items")
+    sheet.append(CSV_HEADER)
+    for row in _item_rows(doc):
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
     return out.getvalue()
 
 
 def write(doc: QuestionnaireDoc, format: str) -> str:
+    """A text export: JSON, YAML or CSV (XLSX is bytes: ``write_bytes``)."""
     if format == "json":
         return json.dumps(to_dict(doc), indent=2, ensure_ascii=False) + "\n"
     if format == "yaml":
         return yaml.safe_dump(to_dict(doc), sort_keys=False, allow_unicode=True, width=100)
     if format == "csv":
         return write_csv(doc)
-    raise DocumentError(f"Unknown format {format!r}; use json, yaml or csv.")
+    raise DocumentError(f"Unknown format {format!r}; use json, yaml, csv or xlsx.")
+
+
+def write_bytes(doc: QuestionnaireDoc, format: str) -> bytes:
+    """Any export format as bytes (UTF-8 for the text ones)."""
+    if format == "xlsx":
+        return write_xlsx(doc)
+    return write(doc, format).encode("utf-8")

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from kamkit.assessments.choices import DEFAULT_SCALE, Relationship
 from kamkit.assessments.models import Item, Questionnaire
 from kamkit.frameworks.choices import FrameworkStatus
-from kamkit.frameworks.models import BenchmarkProfile, Framework
+from kamkit.frameworks.models import BenchmarkProfile, Competency, Framework
 from kamkit.users.models import User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -137,3 +137,38 @@ class QuestionnaireForm(forms.Form):
 
     def labels(self) -> list[str]:
         return [self.cleaned_data[f"label_{value}"] for value in range(1, 6)]
+
+
+class ItemForm(forms.Form):
+    """One statement of a questionnaire, worded twice."""
+
+    competency = forms.ModelChoiceField(queryset=Competency.objects.none())
+    self_text = forms.CharField(
+        label="Self wording",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For the person about themself: 'I ...'",
+    )
+    others_text = forms.CharField(
+        label="Others wording",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For everyone else about the person: 'This person ...'",
+    )
+    reverse = forms.BooleanField(
+        required=False,
+        label="Reverse-keyed: agreeing means less of the competency",
+    )
+    order = forms.IntegerField(
+        min_value=0, required=False, label="Position", help_text="Raters see statements in this order."
+    )
+
+    def __init__(self, *args: Any, competencies: QuerySet[Competency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["competency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = competencies
+
+
+class QuestionnaireCopyForm(forms.Form):
+    name = forms.CharField(
+        max_length=200, help_text="The copy gets its own name; the original stays as it is."
+    )

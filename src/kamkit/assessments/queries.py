@@ -7,14 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
+from kamkit.assessments import scoring
 from kamkit.assessments.choices import CampaignStatus, Relationship
 from kamkit.assessments.documents import ItemDoc, QuestionnaireDoc
-from kamkit.assessments.models import Assessment, Campaign, Questionnaire, RaterInvitation, hash_token
+from kamkit.assessments.models import (
+    Answer,
+    Assessment,
+    Campaign,
+    Questionnaire,
+    RaterInvitation,
+    hash_token,
+)
 from kamkit.core import permissions
 from kamkit.core.home import HomeCard
 from kamkit.core.lists import ListFilter, ListSpec
@@ -88,6 +99,16 @@ def document_of(questionnaire: Questionnaire) -> QuestionnaireDoc:
     )
 
 
+def item_summary(questionnaire: Questionnaire) -> list[tuple[str, int, int]]:
+    """(competency, items, reverse-keyed items) in the framework's order, in one aggregate query."""
+    rows = (
+        questionnaire.items.values("competency__name", "competency__order", "competency_id")
+        .annotate(count=Count("id"), reverse=Count("id", filter=Q(reverse=True)))
+        .order_by("competency__order", "competency_id")
+    )
+    return [(row["competency__name"], row["count"], row["reverse"]) for row in rows]
+
+
 def questionnaires_for(user: Any) -> QuerySet[Questionnaire]:
     return (
         permissions.visible_to(user, Questionnaire)
@@ -157,17 +178,105 @@ def invitations_of(assessment: Assessment) -> QuerySet[RaterInvitation]:
     return assessment.invitations.select_related("rater_user").order_by("relationship", "id")
 
 
-def response_counts(assessment_ids: list[int]) -> dict[int, dict[str, tuple[int, int]]]:
-    """assessment id -> relationship -> (invited, answered), in one aggregate query."""
-    rows = (
-        RaterInvitation.objects.filter(assessment_id__in=assessment_ids)
-        .values("assessment_id", "relationship")
-        .annotate(invited=Count("id"), answered=Count("id", filter=Q(submitted_at__isnull=False)))
-    )
+ID_CHUNK = 900  # ids per IN (...) list: under every SQLite build's limit on query parameters
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), ID_CHUNK):
+        yield ordered[start : start + ID_CHUNK]
+
+
+def response_counts(assessment_ids: Sequence[int]) -> dict[int, dict[str, tuple[int, int]]]:
+    """assessment id -> relationship -> (invited, answered), in one aggregate query per 900 ids."""
     counts: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for row in rows:
-        counts[row["assessment_id"]][row["relationship"]] = (row["invited"], row["answered"])
+    for chunk in _chunks(assessment_ids):
+        rows = (
+            RaterInvitation.objects.filter(assessment_id__in=chunk)
+            .values("assessment_id", "relationship")
+            .annotate(invited=Count("id"), answered=Count("id", filter=Q(submitted_at__isnull=False)))
+            .order_by()
+        )
+        for row in rows:
+            counts[row["assessment_id"]][row["relationship"]] = (row["invited"], row["answered"])
     return counts
+
+
+# Each answer as it counts: a reverse-keyed answer x counts as 6 - x (scoring rule 1).
+KEYED_VALUE = Case(
+    When(item__reverse=True, then=Value(scoring.SCALE_MIN + scoring.SCALE_MAX) - F("value")),
+    default=F("value"),
+    output_field=IntegerField(),
+)
+
+
+@dataclass
+class SubmittedRater:
+    """A submitted invitation and its answers added up per competency (scoring.Tally)."""
+
+    assessment_id: int
+    relationship: str
+    tallies: dict[int, scoring.Tally] = field(default_factory=dict)
+
+
+COMPETENCY_CHUNK = 40  # competencies per aggregate query: two columns each, far below column limits
+
+
+def submitted_tallies(
+    assessment_ids: Sequence[int], competency_ids: Sequence[int]
+) -> dict[int, SubmittedRater]:
+    """invitation id -> its subject, relationship and, per competency, the sum of its keyed answers and
+    their number (``scoring.Tally``), for the submitted invitations of these assessments. Drafts
+    never count.
+
+    The database adds the answers up: one row per rater, with a SUM and a COUNT per competency
+    (``FILTER (WHERE competency = ...)``), so 200,000 answers arrive as 5,000 rows and no sort is
+    needed (answers are read in the order of their invitation index). The ORM writes the query; its
+    rows are read straight from the cursor, without per-value converters."""
+    raters: dict[int, SubmittedRater] = {}
+    for chunk in _chunks(assessment_ids):
+        submitted = RaterInvitation.objects.filter(assessment_id__in=chunk, submitted_at__isnull=False)
+        for invitation_id, assessment_id, relationship in submitted.values_list(
+            "id", "assessment_id", "relationship"
+        ):
+            raters[invitation_id] = SubmittedRater(assessment_id, relationship)
+        for start in range(0, len(competency_ids), COMPETENCY_CHUNK):
+            competencies = competency_ids[start : start + COMPETENCY_CHUNK]
+            columns: dict[str, Any] = {}
+            for n, competency_id in enumerate(competencies):
+                only = Q(item__competency_id=competency_id)
+                columns[f"total_{n}"] = Sum(KEYED_VALUE, filter=only)
+                columns[f"answered_{n}"] = Count("id", filter=only)
+            sums = (
+                Answer.objects.filter(invitation_id__in=submitted.values("id"))
+                .values("invitation_id")
+                .annotate(**columns)
+                .order_by()
+                .values_list("invitation_id", *columns)
+            )
+            sql, params = sums.query.sql_with_params()
+            with connections[sums.db].cursor() as cursor:
+                cursor.execute(sql, params)
+                for row in cursor.fetchall():
+                    rater = raters.get(row[0])
+                    if rater is None:  # submitted between the two queries; it counts next time
+                        continue
+                    for n, competency_id in enumerate(competencies):
+                        answered = row[2 + 2 * n]
+                        if answered:
+                            rater.tallies[competency_id] = scoring.Tally(int(row[1 + 2 * n]), answered)
+    return {pk: rater for pk, rater in raters.items() if rater.tallies}
+
+
+def report_assessments_for(user: Any) -> QuerySet[Assessment]:
+    """Assessments the user may see, with what reports, exports and the scores API read: no response
+    counts (a team report of 1,000 people does not show them), and each campaign loaded once and
+    shared rather than copied into every row."""
+    return (
+        permissions.visible_to(user, Assessment)
+        .select_related("subject_user")
+        .prefetch_related("campaign__questionnaire", "campaign__benchmark")  # one shared campaign object
+    )
 
 
 # E-mails ------------------------------------------------------------------------------------------

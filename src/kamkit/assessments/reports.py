@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Prefetch
 
 from kamkit.assessments import queries, scoring
@@ -156,28 +157,27 @@ def results_for(assessments: Sequence[Assessment], *, detail: bool = False) -> d
         bands[target.profile_id][target.competency_id] = scoring.Band(
             target.band_low, target.band_high, target.importance
         )
-    answers: dict[int, dict[int, int]] = defaultdict(dict)
-    rater_of: dict[int, tuple[int, str]] = {}
-    for invitation_id, assessment_id, relationship, item_id, value in Answer.objects.filter(
-        invitation__assessment_id__in=ids, invitation__submitted_at__isnull=False
-    ).values_list(
-        "invitation_id", "invitation__assessment_id", "invitation__relationship", "item_id", "value"
-    ):
-        answers[invitation_id][item_id] = value
-        rater_of[invitation_id] = (assessment_id, relationship)
-    raters: dict[int, list[scoring.RaterAnswers]] = defaultdict(list)
-    for invitation_id, (assessment_id, relationship) in rater_of.items():
-        raters[assessment_id].append(scoring.RaterAnswers(relationship, answers[invitation_id]))
+    counts_by_questionnaire = {q: scoring.item_counts(items) for q, items in items_by_questionnaire.items()}
+    questionnaire_of = {a.pk: a.campaign.questionnaire_id for a in assessments}
+    raters: dict[int, list[scoring.RaterMeans]] = defaultdict(list)
+    competency_order = [c for counts in counts_by_questionnaire.values() for c in counts]
+    for rater in queries.submitted_tallies(ids, list(dict.fromkeys(competency_order))).values():
+        counts_of_items = counts_by_questionnaire.get(questionnaire_of[rater.assessment_id], {})
+        raters[rater.assessment_id].append(
+            scoring.RaterMeans(rater.relationship, scoring.rater_means(counts_of_items, rater.tallies))
+        )
     counts = queries.response_counts(ids)
     minimum = settings.KAMKIT_ANONYMITY_MIN
     results = {}
     for assessment in assessments:
-        items = items_by_questionnaire[assessment.campaign.questionnaire_id]
+        competency_order = list(counts_by_questionnaire.get(assessment.campaign.questionnaire_id, {}))
         withheld = _withheld(assessment)
-        scored = scoring.score_groups(items, raters[assessment.pk], minimum=minimum, withheld=withheld)
+        scored = scoring.group_scores(
+            competency_order, raters[assessment.pk], minimum=minimum, withheld=withheld
+        )
         own_bands = bands.get(assessment.campaign.benchmark_id or 0, {})
         rows = []
-        for competency_id in scoring.competencies_of(items):
+        for competency_id in competency_order:
             competency = by_id[competency_id]
             groups = scored.get(competency_id, {})
             basis = scoring.basis(groups)
@@ -211,7 +211,7 @@ def results_for(assessments: Sequence[Assessment], *, detail: bool = False) -> d
                 self_scores, others_scores, threshold=settings.KAMKIT_BLIND_SPOT_GAP
             )
         ]
-        present = [g for g in scoring.GROUP_ORDER if any(g in row.groups for row in rows)]
+        present = [g for g in scoring.GROUP_ORDER if rows and g in rows[0].groups]  # same groups in every row
         result = AssessmentResult(
             assessment=assessment,
             groups=present,
@@ -265,7 +265,7 @@ def _explain(result: AssessmentResult, competencies: dict[int, Competency]) -> N
 def norm_population(questionnaire_id: int) -> dict[int, list[float]]:
     """Every person's basis score per competency on this questionnaire, across the organisation."""
     assessments = list(
-        Assessment.objects.filter(campaign__questionnaire_id=questionnaire_id).select_related("campaign")
+        Assessment.objects.filter(campaign__questionnaire_id=questionnaire_id).prefetch_related("campaign")
     )
     scores: dict[int, list[float]] = defaultdict(list)
     for result in results_for(assessments).values():
@@ -346,27 +346,58 @@ class CompetencyQuality:
 
 
 def scale_quality(questionnaire: Questionnaire) -> list[CompetencyQuality]:
-    """Per competency: Cronbach's alpha over every submitted response, and the organisation's norms."""
+    """Per competency: Cronbach's alpha over every submitted response, and the organisation's norms.
+
+    Alpha needs item-level answers: they are read once, in invitation order, straight from the
+    cursor, and each complete response set is added to running sums (``scoring.AlphaMoments``)."""
     items = [
         scoring.ItemKey(item_id, competency_id, reverse)
         for item_id, competency_id, reverse in questionnaire.items.order_by(
-            "competency__order", "order"
+            "competency__order", "order", "id"
         ).values_list("id", "competency_id", "reverse")
     ]
-    responses: dict[int, dict[int, int]] = defaultdict(dict)
-    for invitation_id, item_id, value in Answer.objects.filter(
-        item__questionnaire=questionnaire, invitation__submitted_at__isnull=False
-    ).values_list("invitation_id", "item_id", "value"):
-        responses[invitation_id][item_id] = value
+    own = scoring.competencies_of(items)
+    place = {
+        item.item_id: (item.competency_id, index, item.reverse)
+        for competency_items in own.values()
+        for index, item in enumerate(competency_items)
+    }
+    moments = {competency_id: scoring.AlphaMoments(len(its)) for competency_id, its in own.items()}
+    answers = (
+        Answer.objects.filter(item__questionnaire=questionnaire, invitation__submitted_at__isnull=False)
+        .order_by("invitation_id")
+        .values_list("invitation_id", "item_id", "value")
+    )
+    sql, params = answers.query.sql_with_params()
+
+    def add_complete(rows: dict[int, list[float | None]]) -> None:
+        for competency_id, row in rows.items():
+            if None not in row:
+                moments[competency_id].add(row)  # type: ignore[arg-type]
+
+    current: int | None = None
+    response: dict[int, list[float | None]] = {}
+    with connections[answers.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for invitation_id, item_id, value in cursor.fetchall():
+            if invitation_id != current:
+                add_complete(response)
+                current = invitation_id
+                response = {competency_id: [None] * len(its) for competency_id, its in own.items()}
+            competency_id, index, reverse = place[item_id]
+            response[competency_id][index] = scoring.keyed(value, reverse)
+    add_complete(response)
     population = norm_population(questionnaire.pk)
-    names = dict(Competency.objects.filter(pk__in={i.competency_id for i in items}).values_list("id", "name"))
+    names = dict(Competency.objects.filter(pk__in=own).values_list("id", "name"))
     return [
         CompetencyQuality(
             name=names[competency_id],
-            reliability=scoring.competency_alpha(items, responses.values(), competency_id),
+            reliability=scoring.Reliability(
+                moments[competency_id].alpha(), moments[competency_id].respondents, len(own[competency_id])
+            ),
             norm=scoring.norm(population.get(competency_id, [])),
         )
-        for competency_id in scoring.competencies_of(items)
+        for competency_id in own
     ]
 
 
@@ -453,12 +484,19 @@ def _cell(score: scoring.GroupScore | None) -> str:
 SERIES_COLOURS = {"self": (199, 119, 0), "manager": (106, 63, 160), "others": (29, 95, 168)}
 
 
-def _draw_radar(document: PdfDocument, chart: Radar, *, width_mm: float = 150.0) -> None:
-    """The report's radar chart in the PDF, from the same geometry as the web page's SVG."""
+BAND_FILL = (205, 233, 211)
+PT_PER_MM = 72 / 25.4
+
+
+def _draw_radar(document: PdfDocument, chart: Radar, *, width_mm: float = 125.0) -> None:
+    """The report's radar chart in the PDF, from the same geometry as the web page's SVG, with a
+    legend that shows each line's colour."""
     pdf = document.pdf
     scale = width_mm / chart.width
     height_mm = chart.height * scale
-    if pdf.get_y() + height_mm > pdf.h - pdf.b_margin:
+    legend_mm = 8.0
+    pdf.ln(3)
+    if pdf.get_y() + height_mm + legend_mm > pdf.h - pdf.b_margin:
         pdf.add_page()
     left = (pdf.w - width_mm) / 2 - chart.left * scale
     top = pdf.get_y() - chart.top * scale
@@ -467,7 +505,7 @@ def _draw_radar(document: PdfDocument, chart: Radar, *, width_mm: float = 150.0)
         return [(left + x * scale, top + y * scale) for x, y in points]
 
     if chart.band_high:
-        pdf.set_fill_color(205, 233, 211)
+        pdf.set_fill_color(*BAND_FILL)
         pdf.polygon(at(chart.band_high), style="F")
         pdf.set_fill_color(255, 255, 255)
         pdf.polygon(at(chart.band_low), style="F")
@@ -480,23 +518,41 @@ def _draw_radar(document: PdfDocument, chart: Radar, *, width_mm: float = 150.0)
         pdf.line(x0, y0, x1, y1)
     pdf.set_line_width(0.6)
     for series in chart.series:
+        colour = SERIES_COLOURS.get(series.key, (60, 60, 60))
+        pdf.set_draw_color(*colour)
         if len(series.coordinates) >= 2:
-            pdf.set_draw_color(*SERIES_COLOURS.get(series.key, (60, 60, 60)))
             pdf.polygon(at(series.coordinates), style="D")
-    pdf.set_font("Helvetica", "", 7)
+        pdf.set_fill_color(*colour)
+        for x, y in at(series.coordinates):
+            pdf.circle(x=x, y=y, radius=0.7, style="F")
+    pdf.set_font("Helvetica", "", chart.font_size * scale * PT_PER_MM)
     pdf.set_text_color(40, 40, 40)
     for axis in chart.axes:
         ((x, y),) = at([(axis.label_x, axis.label_y)])
         for line_number, line in enumerate(axis.lines):
             text = latin1(line)
             shift = {"end": pdf.get_string_width(text), "middle": pdf.get_string_width(text) / 2}
-            pdf.text(x - shift.get(axis.anchor, 0.0), y + line_number * 3.0, text)
+            pdf.text(x - shift.get(axis.anchor, 0.0), y + line_number * chart.line_height * scale, text)
+    # the legend: a swatch in each colour, centred under the chart
+    keys: list[tuple[tuple[int, int, int], str]] = [(BAND_FILL, "target band")] if chart.band_high else []
+    keys += [(SERIES_COLOURS.get(s.key, (60, 60, 60)), s.label) for s in chart.series if s.coordinates]
+    pdf.set_font("Helvetica", "", 8)
+    swatch, gap = 3.5, 5.0
+    total = sum(swatch + 1.5 + pdf.get_string_width(latin1(label)) for _, label in keys) + gap * (
+        len(keys) - 1
+    )
+    x = (pdf.w - total) / 2
+    y = top + (chart.top + chart.height) * scale + 2
+    for colour, label in keys:
+        pdf.set_fill_color(*colour)
+        pdf.rect(x, y, swatch, swatch, style="F")
+        pdf.text(x + swatch + 1.5, y + swatch - 0.4, latin1(label))
+        x += swatch + 1.5 + pdf.get_string_width(latin1(label)) + gap
     pdf.set_draw_color(0, 0, 0)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_text_color(0, 0, 0)
     pdf.set_line_width(0.2)
-    pdf.set_y(top + (chart.top + chart.height) * scale + 2)
-    legend = ["target band"] if chart.band_high else []
-    legend += [series.label for series in chart.series if series.coordinates]
-    document.paragraph("Chart: " + ", ".join(legend) + ".", muted=True, size=8)
+    pdf.set_y(y + swatch + 4)
 
 
 def report_pdf(result: AssessmentResult) -> bytes:

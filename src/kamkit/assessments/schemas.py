@@ -58,6 +58,42 @@ class QuestionnaireRead(Schema):
     item_count: int = 0
 
 
+class QuestionnaireItemRead(Schema):
+    id: int
+    order: int
+    competency_id: int
+    competency: str
+    self_text: str
+    others_text: str
+    reverse: bool
+
+    @staticmethod
+    def resolve_competency(obj: Any) -> str:
+        return str(obj.competency.name)
+
+
+class QuestionnaireItemCreate(Schema):
+    competency_id: int
+    self_text: str = Field(description="First person: 'I ...'")
+    others_text: str = Field(description="Third person: 'This person ...'")
+    reverse: bool = False
+    order: int | None = Field(default=None, ge=0, description="Default: after the last statement.")
+
+
+class QuestionnaireItemUpdate(Schema):
+    """Wording and order may change at any time; keying and competency only before anyone answers."""
+
+    competency_id: int | None = None
+    self_text: str | None = None
+    others_text: str | None = None
+    reverse: bool | None = None
+    order: int | None = Field(default=None, ge=0)
+
+
+class QuestionnaireCopy(Schema):
+    name: str = Field(min_length=1, max_length=200, description="The new questionnaire's name.")
+
+
 class CampaignRead(Schema):
     id: int
     name: str
@@ -216,3 +252,39 @@ class ScoresRead(Schema):
     gaps: list[BenchmarkGapRead]
     self_other: list[SelfOtherRead]
     counts: list[ResponseCountRead]
+
+
+class AssessmentTeamCellRead(Schema):
+    competency_id: int
+    score: float | None = Field(description="The score compared with the benchmark (others, else self).")
+    relation: str | None = Field(description="far, near (within 10 below), inside or above the band.")
+
+
+class AssessmentTeamPersonRead(Schema):
+    assessment_id: int
+    subject_name: str
+    overall_fit: float | None
+    cells: list[AssessmentTeamCellRead]
+
+
+class AssessmentTeamCompetencyRead(Schema):
+    competency_id: int
+    name: str
+    band_low: float | None
+    band_high: float | None
+    below: int | None = Field(description="People below the band (bench strength); null without a band.")
+    inside: int | None
+    above: int | None
+    ready_share: float | None = Field(description="Share (0-100) at or above the band's low end.")
+    mean: float | None
+    buckets: list[int] = Field(description="How many people score in each bucket of bucket_labels.")
+
+
+class AssessmentTeamReportRead(Schema):
+    """The team report of one campaign: only the people the caller may see (a manager: their team)."""
+
+    campaign_id: int
+    campaign_status: CampaignStatus
+    bucket_labels: list[str]
+    competencies: list[AssessmentTeamCompetencyRead]
+    people: list[AssessmentTeamPersonRead]

@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SCALE_MIN = 1
 SCALE_MAX = 5
@@ -95,23 +96,54 @@ def competencies_of(items: Iterable[ItemKey]) -> dict[int, list[ItemKey]]:
     return grouped
 
 
+def item_counts(items: Iterable[ItemKey]) -> dict[int, int]:
+    """How many items each competency has, in the order competencies first appear."""
+    return {competency_id: len(own) for competency_id, own in competencies_of(items).items()}
+
+
+class Tally(NamedTuple):
+    """One rater's keyed answers to one competency, added up: what the database sums per rater.
+
+    (Tally, RaterMeans, GroupScore, Basis and the gaps are named tuples: a team report for 1,000
+    people makes tens of thousands of them, and a tuple costs a fraction of a frozen dataclass.)"""
+
+    total: int  # the sum of the keyed answers (rule 1)
+    answered: int  # how many of the competency's items they answered
+
+
+def tally(items: Sequence[ItemKey], answers: Mapping[int, int]) -> dict[int, Tally]:
+    """Per competency the rater answered: the sum of keyed answers and their number."""
+    totals: dict[int, Tally] = {}
+    for item in items:
+        if item.item_id in answers:
+            before = totals.get(item.competency_id, Tally(0, 0))
+            value = keyed(answers[item.item_id], item.reverse)
+            totals[item.competency_id] = Tally(before.total + value, before.answered + 1)
+    return totals
+
+
+def rater_means(counts: Mapping[int, int], tallies: Mapping[int, Tally]) -> dict[int, float | None]:
+    """Per competency (``counts``: its number of items): the rater's mean keyed answer (1-5), or
+    None when they answered fewer than half of its items (rule 2)."""
+    result: dict[int, float | None] = {}
+    for competency_id, items in counts.items():
+        found = tallies.get(competency_id)
+        if found is not None and found.answered > 0 and found.answered * 2 >= items:
+            result[competency_id] = found.total / found.answered
+        else:
+            result[competency_id] = None
+    return result
+
+
 def rater_scores(items: Sequence[ItemKey], answers: Mapping[int, int]) -> dict[int, float | None]:
     """Per competency: the rater's mean keyed answer (1-5), or None with too few answers (rule 2)."""
-    result: dict[int, float | None] = {}
-    for competency_id, competency_items in competencies_of(items).items():
-        values = [
-            keyed(answers[item.item_id], item.reverse) for item in competency_items if item.item_id in answers
-        ]
-        enough = bool(values) and len(values) * 2 >= len(competency_items)
-        result[competency_id] = sum(values) / len(values) if enough else None
-    return result
+    return rater_means(item_counts(items), tally(items, answers))
 
 
 # Groups ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GroupScore:
+class GroupScore(NamedTuple):
     score: float | None  # 0-100 when status is OK
     raters: int  # raters whose answers count towards this competency
     status: str  # OK, INSUFFICIENT or HIDDEN
@@ -119,12 +151,22 @@ class GroupScore:
 
 def group_score(means: Sequence[float | None], *, anonymous: bool, minimum: int) -> GroupScore:
     """One group on one competency from its raters' 1-5 scores (None: insufficient data)."""
-    usable = [mean for mean in means if mean is not None]
+    return _usable_score([mean for mean in means if mean is not None], anonymous=anonymous, minimum=minimum)
+
+
+def _usable_score(usable: Sequence[float], *, anonymous: bool, minimum: int) -> GroupScore:
     if not usable:
         return GroupScore(None, 0, INSUFFICIENT)
     if anonymous and len(usable) < minimum:
         return GroupScore(None, len(usable), HIDDEN)
     return GroupScore(to_percent(sum(usable) / len(usable)), len(usable), OK)
+
+
+class RaterMeans(NamedTuple):
+    """One rater's means per competency (None: insufficient data), and the group they rate in."""
+
+    group: str
+    means: Mapping[int, float | None]
 
 
 def score_groups(
@@ -134,29 +176,50 @@ def score_groups(
     minimum: int,
     withheld: frozenset[str] = frozenset(),
 ) -> dict[int, dict[str, GroupScore]]:
+    """competency id -> group -> score, from each rater's answers (see ``group_scores``)."""
+    return group_scores(
+        list(competencies_of(items)),
+        [RaterMeans(rater.group, rater_scores(items, rater.answers)) for rater in raters],
+        minimum=minimum,
+        withheld=withheld,
+    )
+
+
+def group_scores(
+    competency_ids: Sequence[int],
+    raters: Sequence[RaterMeans],
+    *,
+    minimum: int,
+    withheld: frozenset[str] = frozenset(),
+) -> dict[int, dict[str, GroupScore]]:
     """competency id -> group -> score, for the groups that have raters, plus OTHERS (rule 6).
 
     Groups in ``withheld`` are PENDING: counted, but neither shown nor used in OTHERS (rule 5)."""
-    by_rater = [(rater.group, rater_scores(items, rater.answers)) for rater in raters]
-    groups = [group for group in GROUP_ORDER if any(rater.group == group for rater in raters)]
-    groups += sorted({rater.group for rater in raters} - set(groups))
+    # one pass over the raters: per group and competency, the means of raters with enough data
+    usable: dict[str, dict[int, list[float]]] = {}
+    for rater in raters:
+        own = usable.setdefault(rater.group, {})
+        for competency_id, mean in rater.means.items():
+            if mean is not None:
+                own.setdefault(competency_id, []).append(mean)
+    groups = [group for group in GROUP_ORDER if group in usable]
+    groups += sorted(set(usable) - set(groups))
+    others = [group for group in groups if group != SELF]
     result: dict[int, dict[str, GroupScore]] = {}
-    for competency_id in competencies_of(items):
+    for competency_id in competency_ids:
         scores: dict[str, GroupScore] = {}
+        pooled: list[float] = []
         for group in groups:
-            means = [means_of[competency_id] for rater_group, means_of in by_rater if rater_group == group]
+            means = usable[group].get(competency_id, [])
             if group in withheld:
-                scores[group] = GroupScore(None, sum(1 for m in means if m is not None), PENDING)
+                scores[group] = GroupScore(None, len(means), PENDING)
                 continue
-            scores[group] = group_score(means, anonymous=group in ANONYMOUS_GROUPS, minimum=minimum)
-        others = [group for group in groups if group != SELF]
+            score = _usable_score(means, anonymous=group in ANONYMOUS_GROUPS, minimum=minimum)
+            scores[group] = score
+            if group != SELF and score.status == OK:
+                pooled += means
         if others:
-            pooled = [
-                means_of[competency_id]
-                for rater_group, means_of in by_rater
-                if rater_group in others and scores[rater_group].status == OK
-            ]
-            combined = group_score(pooled, anonymous=False, minimum=minimum)
+            combined = _usable_score(pooled, anonymous=False, minimum=minimum)
             if combined.status == INSUFFICIENT:
                 held = {scores[g].status for g in others} & {HIDDEN, PENDING}
                 if held:
@@ -166,8 +229,7 @@ def score_groups(
     return result
 
 
-@dataclass(frozen=True)
-class Basis:
+class Basis(NamedTuple):
     score: float | None
     group: str | None  # OTHERS or SELF, None without a score
 
@@ -208,8 +270,7 @@ def competency_fit(score: float, band: Band) -> float:
     return max(0.0, 100.0 - FIT_SLOPE * abs(distance(score, band)))
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     competency_id: int
     score: float
     band: Band
@@ -268,8 +329,7 @@ def pole_for(score: float, band: Band | None) -> str:
 # Self against others -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SelfOtherGap:
+class SelfOtherGap(NamedTuple):
     competency_id: int
     self_score: float
     others_score: float
@@ -305,17 +365,54 @@ def population_variance(values: Sequence[float]) -> float:
     return sum((value - mean) ** 2 for value in values) / len(values)
 
 
+@dataclass
+class AlphaMoments:
+    """Running sums over complete response sets of one competency (a respondent's keyed answers to
+    its ``items`` items, in a fixed order), enough for Cronbach's alpha without keeping the rows:
+    a population variance is sum(x^2)/n - (sum(x)/n)^2."""
+
+    items: int
+    respondents: int = 0
+    item_sums: list[float] = field(default_factory=list)
+    item_squares: list[float] = field(default_factory=list)
+    total_sum: float = 0.0
+    total_squares: float = 0.0
+
+    def add(self, row: Sequence[float]) -> None:
+        if not self.item_sums:
+            self.item_sums, self.item_squares = [0.0] * self.items, [0.0] * self.items
+        for index, value in enumerate(row):
+            self.item_sums[index] += value
+            self.item_squares[index] += value * value
+        total = sum(row)
+        self.total_sum += total
+        self.total_squares += total * total
+        self.respondents += 1
+
+    def alpha(self) -> float | None:
+        """None below 2 respondents or 2 items, or when total scores do not vary."""
+        n, k = self.respondents, self.items
+        if n < 2 or k < 2:
+            return None
+        item_variances = sum(
+            squares / n - (sums / n) ** 2
+            for sums, squares in zip(self.item_sums, self.item_squares, strict=True)
+        )
+        total_variance = self.total_squares / n - (self.total_sum / n) ** 2
+        if total_variance <= 1e-12:
+            return None
+        return k / (k - 1) * (1 - item_variances / total_variance)
+
+
 def cronbach_alpha(rows: Sequence[Sequence[float]]) -> float | None:
     """Alpha of a respondents x items table (complete rows). None below 2 rows or 2 items, or
     when total scores do not vary."""
-    if len(rows) < 2 or not rows[0] or len(rows[0]) < 2:
+    if not rows or not rows[0]:
         return None
-    k = len(rows[0])
-    item_variances = sum(population_variance([row[i] for row in rows]) for i in range(k))
-    total_variance = population_variance([sum(row) for row in rows])
-    if total_variance == 0:
-        return None
-    return k / (k - 1) * (1 - item_variances / total_variance)
+    moments = AlphaMoments(len(rows[0]))
+    for row in rows:
+        moments.add(row)
+    return moments.alpha()
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,12 @@ from kamkit.assessments.models import (
     RaterInvitation,
     closing_time,
 )
+from kamkit.assessments.queries import document_of
 from kamkit.core import audit
 from kamkit.core.choices import AuditAction
 from kamkit.core.errors import ConflictError, ServiceError
 from kamkit.frameworks.choices import FrameworkStatus
-from kamkit.frameworks.models import BenchmarkProfile, Framework
+from kamkit.frameworks.models import BenchmarkProfile, Competency, Framework
 from kamkit.users.models import User
 
 
@@ -65,13 +66,18 @@ def create_questionnaire(
     except DocumentError as exc:
         raise _refuse(f"The questionnaire was not saved: {exc}", document=str(exc)) from None
     competencies = {c.name.casefold(): c for c in framework.competencies.all()}
-    unknown = sorted(
-        {item.competency for item in doc.items if item.competency.casefold() not in competencies}
-    )
+    unknown = [
+        (item.place(number), item.competency)
+        for number, item in enumerate(doc.items, start=1)
+        if item.competency.casefold() not in competencies
+    ]
     if unknown:
+        names = ", ".join(repr(name) for name in dict.fromkeys(name for _, name in unknown))
         raise ServiceError(
-            f"{framework} has no competency called {', '.join(repr(name) for name in unknown)}.",
-            errors={"competency": [f"Not in {framework}: {name}" for name in unknown]},
+            f"{framework} has no competency called {names} ({unknown[0][0]} is the first).",
+            errors={
+                "competency": [f"{where}: {name!r} is not in {framework}" for where, name in unknown[:20]]
+            },
         )
     slug = slugify_name(doc.slug or doc.name)
     if Questionnaire.objects.filter(framework=framework, slug=slug).exists():
@@ -142,6 +148,7 @@ def import_questionnaire(
             doc = read(data.decode("utf-8-sig", errors="replace"), format=kind)
             if name.strip():
                 doc.name = " ".join(name.split())
+                doc.slug = slugify_name(doc.name)  # a new name is a new questionnaire
     except DocumentError as exc:
         field = "name" if exc.where == "name" else "file"
         raise ServiceError(f"The questionnaire was not imported: {exc}", errors={field: [str(exc)]}) from None
@@ -152,9 +159,14 @@ def import_questionnaire(
             .first()
         )
         if framework is None:
+            problem = (
+                f"No published framework {doc.framework!r}"
+                if doc.framework
+                else "The file names no framework (CSV and Excel files carry items only)"
+            )
             raise _refuse(
-                "Choose the framework the questionnaire is for.",
-                framework=f"No published framework {doc.framework!r}; choose one.",
+                f"{problem}: choose the framework the questionnaire is for.",
+                framework=f"{problem}; choose one.",
             )
     return create_questionnaire(framework=framework, doc=doc)
 
@@ -175,6 +187,196 @@ def update_questionnaire(
     questionnaire.name, questionnaire.description, questionnaire.scale_labels = name, description, labels
     questionnaire.save()
     return questionnaire
+
+
+# Items ------------------------------------------------------------------------------------------
+
+MEANING_FIELDS = {
+    "reverse": "changing the keying would turn the meaning of their answers around",
+    "competency": "moving a statement to another competency would move their answers with it",
+    "remove": "removing a statement would drop their answers to it and change every score it fed",
+    "add": "adding a statement would change how many answers each competency needs",
+}
+
+
+def answer_sets(questionnaire: Questionnaire) -> int:
+    """How many raters have answered this questionnaire at all (a draft with answers counts too)."""
+    return RaterInvitation.objects.filter(answers__item__questionnaire=questionnaire).distinct().count()
+
+
+def _refuse_meaning_change(questionnaire: Questionnaire, change: str, field: str) -> None:
+    """Once raters have answered, what each statement measures is fixed (wording may still be fixed)."""
+    answered = answer_sets(questionnaire)
+    if answered:
+        reason = (
+            f"{answered} rater{'s have' if answered != 1 else ' has'} already answered this questionnaire, "
+            f"so what its statements measure is fixed: {MEANING_FIELDS[change]}. Fix the wording or the "
+            "order only, or copy it as a new questionnaire and change the copy."
+        )
+        raise ConflictError(reason, errors={field: [reason]})
+
+
+def _item_texts(self_text: str, others_text: str, errors: dict[str, list[str]]) -> tuple[str, str]:
+    self_text, others_text = " ".join(self_text.split()), " ".join(others_text.split())
+    if not self_text:
+        errors["self_text"] = ["Word the statement for the person about themself ('I ...')."]
+    if not others_text:
+        errors["others_text"] = ["Word the statement for others about the person ('This person ...')."]
+    return self_text, others_text
+
+
+def _check_item(
+    questionnaire: Questionnaire,
+    *,
+    competency: Competency,
+    others_text: str,
+    order: int | None,
+    errors: dict[str, list[str]],
+    item: Item | None = None,
+) -> None:
+    if competency.framework_id != questionnaire.framework_id:
+        errors["competency"] = [f"{competency} is not a competency of {questionnaire.framework}."]
+    same = questionnaire.items.filter(others_text__iexact=others_text)
+    if item is not None:
+        same = same.exclude(pk=item.pk)
+    if others_text and same.exists():
+        errors["others_text"] = ["The questionnaire already has this statement."]
+    if order is not None and order < 0:
+        errors["order"] = ["The position is a number from 0."]
+
+
+@dataclass(frozen=True)
+class ItemChanges:
+    """What to change on an item; None leaves a value as it is."""
+
+    self_text: str | None = None
+    others_text: str | None = None
+    reverse: bool | None = None
+    competency: Competency | None = None
+    order: int | None = None
+
+
+def update_item(*, item: Item, changes: ItemChanges) -> Item:
+    """Fix an item's wording or position at any time; change its keying or competency only while
+    nobody has answered the questionnaire. Audited on the questionnaire (items are bulk rows)."""
+    questionnaire = item.questionnaire
+    competency = changes.competency or item.competency
+    before = {
+        "self_text": item.self_text,
+        "others_text": item.others_text,
+        "reverse": item.reverse,
+        "competency": item.competency.name,
+        "order": item.order,
+    }
+    errors: dict[str, list[str]] = {}
+    self_text, others_text = _item_texts(
+        item.self_text if changes.self_text is None else changes.self_text,
+        item.others_text if changes.others_text is None else changes.others_text,
+        errors,
+    )
+    _check_item(
+        questionnaire,
+        competency=competency,
+        others_text=others_text,
+        order=changes.order,
+        errors=errors,
+        item=item,
+    )
+    if errors:
+        raise ServiceError("The statement was not saved.", errors=errors)
+    reverse = item.reverse if changes.reverse is None else changes.reverse
+    if reverse != item.reverse:
+        _refuse_meaning_change(questionnaire, "reverse", "reverse")
+    if competency.pk != item.competency_id:
+        _refuse_meaning_change(questionnaire, "competency", "competency")
+    item.self_text, item.others_text, item.reverse, item.competency = (
+        self_text,
+        others_text,
+        reverse,
+        competency,
+    )
+    if changes.order is not None:
+        item.order = changes.order
+    after = {
+        "self_text": item.self_text,
+        "others_text": item.others_text,
+        "reverse": item.reverse,
+        "competency": competency.name,
+        "order": item.order,
+    }
+    changed = {
+        f"item {item.pk} {name}": [before[name], after[name]] for name in after if before[name] != after[name]
+    }
+    if changed:
+        item.save()
+        audit.record(questionnaire, AuditAction.UPDATE, changed)
+    return item
+
+
+def add_item(
+    *,
+    questionnaire: Questionnaire,
+    competency: Competency,
+    self_text: str,
+    others_text: str,
+    reverse: bool = False,
+    order: int | None = None,
+) -> Item:
+    """A new statement, at the end unless ``order`` says where; only while nobody has answered."""
+    errors: dict[str, list[str]] = {}
+    self_text, others_text = _item_texts(self_text, others_text, errors)
+    _check_item(questionnaire, competency=competency, others_text=others_text, order=order, errors=errors)
+    if errors:
+        raise ServiceError("The statement was not added.", errors=errors)
+    _refuse_meaning_change(questionnaire, "add", "")
+    if order is None:
+        last = questionnaire.items.order_by("-order").values_list("order", flat=True).first()
+        order = 0 if last is None else last + 1
+    item = Item.objects.create(
+        questionnaire=questionnaire,
+        competency=competency,
+        self_text=self_text,
+        others_text=others_text,
+        reverse=reverse,
+        order=order,
+    )
+    keyed = "reverse-keyed" if reverse else "positive"
+    audit.record(
+        questionnaire,
+        AuditAction.UPDATE,
+        {f"item {item.pk}": [None, f"{competency}: {others_text} ({keyed})"]},
+    )
+    return item
+
+
+def remove_item(*, item: Item) -> None:
+    """Remove a statement; only while nobody has answered, and never the last one."""
+    questionnaire = item.questionnaire
+    _refuse_meaning_change(questionnaire, "remove", "")
+    if questionnaire.items.count() <= 1:
+        raise ConflictError(
+            "A questionnaire needs at least one statement.", errors={"": ["This is its last statement."]}
+        )
+    description = f"{item.competency}: {item.others_text}"
+    pk = item.pk
+    item.delete()
+    audit.record(questionnaire, AuditAction.UPDATE, {f"item {pk}": [description, None]})
+
+
+def copy_questionnaire(*, questionnaire: Questionnaire, name: str) -> Questionnaire:
+    """A new questionnaire with the same framework, scale and statements, free to change: the way
+    to change what statements measure once raters have answered the original."""
+    doc = document_of(questionnaire)
+    doc.name = " ".join(name.split())
+    if not doc.name:
+        raise _refuse("Give the copy a name.", name="Give the copy a name.")
+    doc.slug = slugify_name(doc.name)
+    doc.description = doc.description or f"A copy of {questionnaire.name}."
+    copy = create_questionnaire(framework=questionnaire.framework, doc=doc)
+    audit.record(
+        copy, AuditAction.UPDATE, {"copied_from": [None, f"{questionnaire} (id {questionnaire.pk})"]}
+    )
+    return copy
 
 
 def delete_questionnaire(*, questionnaire: Questionnaire) -> None:

@@ -28,4 +28,8 @@ urlpatterns = [
     path("questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire"),
     path("questionnaires/<int:pk>/edit/", views.questionnaire_edit, name="questionnaire_edit"),
     path("questionnaires/<int:pk>/export/", views.questionnaire_export, name="questionnaire_export"),
+    path("questionnaires/<int:pk>/copy/", views.questionnaire_copy, name="questionnaire_copy"),
+    path("questionnaires/<int:pk>/items/new/", views.item_add, name="item_add"),
+    path("questionnaires/<int:pk>/items/<int:item_pk>/edit/", views.item_edit, name="item_edit"),
+    path("questionnaires/<int:pk>/items/<int:item_pk>/remove/", views.item_remove, name="item_remove"),
 ]

@@ -17,16 +17,18 @@ from django.views.decorators.http import require_POST
 
 from kamkit.assessments import queries, reports, services
 from kamkit.assessments.choices import LinkState
-from kamkit.assessments.documents import write
+from kamkit.assessments.documents import write_bytes
 from kamkit.assessments.forms import (
     AnswerForm,
     CampaignForm,
+    ItemForm,
+    QuestionnaireCopyForm,
     QuestionnaireForm,
     QuestionnaireImportForm,
     RaterForm,
     SubjectForm,
 )
-from kamkit.assessments.models import Assessment, Campaign, Questionnaire, RaterInvitation
+from kamkit.assessments.models import Assessment, Campaign, Item, Questionnaire, RaterInvitation
 from kamkit.core import permissions
 from kamkit.core.choices import Action
 from kamkit.core.errors import ServiceError
@@ -37,8 +39,8 @@ from kamkit.core.views import ListPage
 from kamkit.frameworks.choices import FrameworkStatus
 from kamkit.users.models import User
 
-CONTENT_TYPES = {"json": "application/json", "yaml": "application/yaml", "csv": "text/csv"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"json": "application/json", "yaml": "application/yaml", "csv": "text/csv", "xlsx": XLSX}
 
 
 class AssessmentsListPage(ListPage):
@@ -358,7 +360,7 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def team_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The people of one campaign whom the user may see: a manager sees their own team only."""
-    assessments = list(queries.assessments_for(request.user).filter(campaign_id=pk))
+    assessments = list(queries.report_assessments_for(request.user).filter(campaign_id=pk))
     if not assessments:
         raise Http404("No assessments of this campaign that you may see.")
     campaign = assessments[0].campaign
@@ -376,7 +378,7 @@ def _visible(request: HttpRequest, campaign: Campaign) -> bool:
 
 def scores_export(request: HttpRequest) -> HttpResponse:
     """Every score the user may see: one row per person x competency x rater group."""
-    assessments = queries.assessments_for(request.user).select_related("campaign__benchmark")
+    assessments = queries.report_assessments_for(request.user)
     campaign = request.GET.get("campaign", "")
     if campaign.isdigit():
         assessments = assessments.filter(campaign_id=int(campaign))
@@ -507,13 +509,128 @@ def _questionnaire(request: HttpRequest, pk: int) -> Questionnaire:
 
 def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = _questionnaire(request, pk)
+    can_change = permissions.can(request.user, Action.CHANGE, questionnaire)
     return render(
         request,
         "assessments/questionnaire_detail.html",
         {
             "questionnaire": questionnaire,
             "items": questionnaire.items.select_related("competency").order_by("order", "id"),
-            "can_change": permissions.can(request.user, Action.CHANGE, questionnaire),
+            "summary": queries.item_summary(questionnaire),
+            "can_change": can_change,
+            "can_copy": permissions.can(request.user, Action.ADD, Questionnaire),
+            "answered": services.answer_sets(questionnaire) if can_change else 0,
+        },
+    )
+
+
+def _changeable_questionnaire(request: HttpRequest, pk: int) -> Questionnaire:
+    questionnaire = _questionnaire(request, pk)
+    permissions.require(request.user, Action.CHANGE, questionnaire)
+    return questionnaire
+
+
+def _item_page(
+    request: HttpRequest, questionnaire: Questionnaire, form: ItemForm, title: str
+) -> HttpResponse:
+    return render(
+        request,
+        "assessments/form.html",
+        {
+            "form": form,
+            "title": title,
+            "questionnaire": questionnaire,
+            "answered": services.answer_sets(questionnaire),
+            "help": "item",
+        },
+    )
+
+
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    questionnaire = _changeable_questionnaire(request, pk)
+    form = ItemForm(request.POST or None, competencies=questionnaire.framework.competencies.order_by("order"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        item = _save(
+            form,
+            lambda: services.add_item(
+                questionnaire=questionnaire,
+                competency=data["competency"],
+                self_text=data["self_text"],
+                others_text=data["others_text"],
+                reverse=data["reverse"],
+                order=data["order"],
+            ),
+        )
+        if item is not None:
+            messages.success(request, "Statement added.")
+            return redirect("assessments:questionnaire", pk=questionnaire.pk)
+    return _item_page(request, questionnaire, form, f"Add a statement to {questionnaire}")
+
+
+def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    questionnaire = _changeable_questionnaire(request, pk)
+    item: Item = get_object_or_404(questionnaire.items.select_related("competency"), pk=item_pk)
+    initial = {
+        "competency": item.competency,
+        "self_text": item.self_text,
+        "others_text": item.others_text,
+        "reverse": item.reverse,
+        "order": item.order,
+    }
+    form = ItemForm(
+        request.POST or None,
+        initial=initial,
+        competencies=questionnaire.framework.competencies.order_by("order"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = services.ItemChanges(
+            self_text=data["self_text"],
+            others_text=data["others_text"],
+            reverse=data["reverse"],
+            competency=data["competency"],
+            order=data["order"],
+        )
+        if _save(form, lambda: services.update_item(item=item, changes=changes)) is not None:
+            messages.success(request, "Statement saved.")
+            return redirect("assessments:questionnaire", pk=questionnaire.pk)
+    return _item_page(request, questionnaire, form, "Edit a statement")
+
+
+@require_POST
+def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    questionnaire = _changeable_questionnaire(request, pk)
+    item = get_object_or_404(questionnaire.items, pk=item_pk)
+    try:
+        with transaction.atomic():
+            services.remove_item(item=item)
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Statement removed.")
+    return redirect("assessments:questionnaire", pk=questionnaire.pk)
+
+
+def questionnaire_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    questionnaire = _questionnaire(request, pk)
+    permissions.require(request.user, Action.ADD, Questionnaire)
+    form = QuestionnaireCopyForm(request.POST or None, initial={"name": f"{questionnaire.name} (copy)"})
+    if request.method == "POST" and form.is_valid():
+        copy = _save(
+            form,
+            lambda: services.copy_questionnaire(questionnaire=questionnaire, name=form.cleaned_data["name"]),
+        )
+        if copy is not None:
+            messages.success(request, f"{copy} is a copy of {questionnaire}; change its statements freely.")
+            return redirect("assessments:questionnaire", pk=copy.pk)
+    return render(
+        request,
+        "assessments/form.html",
+        {
+            "form": form,
+            "title": f"Copy {questionnaire} as a new questionnaire",
+            "questionnaire": questionnaire,
         },
     )
 
@@ -537,7 +654,11 @@ def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "Saved.")
             return redirect("assessments:questionnaire", pk=questionnaire.pk)
-    return render(request, "assessments/form.html", {"form": form, "title": f"Edit {questionnaire}"})
+    return render(
+        request,
+        "assessments/form.html",
+        {"form": form, "title": f"Edit {questionnaire}", "questionnaire": questionnaire},
+    )
 
 
 def questionnaire_import(request: HttpRequest) -> HttpResponse:
@@ -569,9 +690,11 @@ def questionnaire_export(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = _questionnaire(request, pk)
     chosen = request.GET.get("format", "json")
     if chosen not in CONTENT_TYPES:
-        return HttpResponse("Unknown format; use json, yaml or csv.", status=400, content_type="text/plain")
+        return HttpResponse(
+            "Unknown format; use json, yaml, csv or xlsx.", status=400, content_type="text/plain"
+        )
     response = HttpResponse(
-        write(queries.document_of(questionnaire), chosen), content_type=CONTENT_TYPES[chosen]
+        write_bytes(queries.document_of(questionnaire), chosen), content_type=CONTENT_TYPES[chosen]
     )
     response["Content-Disposition"] = f'attachment; filename="{questionnaire.slug}.{chosen}"'
     return response

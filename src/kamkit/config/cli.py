@@ -315,6 +315,88 @@ def cmd_framework_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_questionnaire_import(args: argparse.Namespace) -> int:
+    """Import an assessment questionnaire (JSON/YAML whole, CSV/XLSX items only), all or nothing."""
+    from django.db import transaction
+
+    from kamkit.assessments import queries, services
+    from kamkit.core.errors import ServiceError
+    from kamkit.frameworks.models import Framework
+
+    _check_database()
+    try:
+        data = sys.stdin.buffer.read() if args.path == "-" else open(args.path, "rb").read()  # noqa: SIM115
+    except OSError as exc:
+        raise InputRefused(f"cannot read {args.path}: {exc.strerror or exc}") from None
+    framework = None
+    if args.framework:
+        published = Framework.objects.filter(status="published")
+        framework = published.filter(slug=args.framework).order_by("-version").first()
+        if framework is None:
+            known = ", ".join(sorted(set(published.values_list("slug", flat=True)))) or "none"
+            raise InputRefused(f"no published framework {args.framework!r} (published: {known})")
+    try:
+        with _actor("questionnaire import"), transaction.atomic():
+            questionnaire = services.import_questionnaire(
+                data=data,
+                filename="" if args.path == "-" else os.path.basename(args.path),
+                format="csv" if args.format == "xlsx" else (args.format or ""),
+                framework=framework,
+                name=args.name or "",
+            )
+            summary = queries.item_summary(questionnaire)
+            if args.dry_run:
+                transaction.set_rollback(True)
+    except ServiceError as exc:
+        lines = exc.detail.removeprefix("The questionnaire was not imported: ").splitlines()
+        lines += [m for ms in exc.errors.values() for m in ms if m[:20] not in exc.detail]  # no repeats
+        print(f"kamkit: {args.path}: {lines[0]}", file=sys.stderr)
+        for line in lines[1:]:
+            print(line, file=sys.stderr)
+        return EXIT_REFUSED
+    print(questionnaire.slug)
+    state = "would be created (dry run, nothing saved)" if args.dry_run else "created"
+    items = sum(count for _, count, _ in summary)
+    reverse = sum(reversed_ for _, _, reversed_ in summary)
+    print(f"{questionnaire.name} for {questionnaire.framework} {state}: {items} items, {reverse} reversed")
+    for name, count, reversed_ in summary:
+        print(f"  {name}: {count} items, {reversed_} reversed")
+    return 0
+
+
+def cmd_questionnaire_export(args: argparse.Namespace) -> int:
+    from kamkit.assessments import queries
+    from kamkit.assessments.documents import write_bytes
+    from kamkit.assessments.models import Questionnaire
+
+    _check_database()
+    found = Questionnaire.objects.filter(slug=args.slug).select_related("framework")
+    if args.framework:
+        found = found.filter(framework__slug=args.framework)
+    questionnaire = found.order_by("-framework__version", "-id").first()
+    if questionnaire is None:
+        known = ", ".join(sorted(set(Questionnaire.objects.values_list("slug", flat=True)))) or "none"
+        raise InputRefused(f"no questionnaire {args.slug!r} (known: {known})")
+    output = args.output if args.output and args.output != "-" else None
+    format = args.format or next(
+        (f for f in ("json", "yaml", "csv", "xlsx") if output and output.lower().endswith(f".{f}")), "json"
+    )
+    data = write_bytes(queries.document_of(questionnaire), format)
+    if output:
+        try:
+            with open(output, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise InputRefused(f"cannot write {output}: {exc.strerror or exc}") from None
+        count = questionnaire.items.count()
+        print(f"kamkit: wrote {questionnaire} ({count} items, {format}) to {output}", file=sys.stderr)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return 0
+
+
 def _overrides(pairs: Sequence[str] | None) -> dict[str, str]:
     """--map KEY=HEADER choices ('KEY=' leaves that column out)."""
     overrides: dict[str, str] = {}
@@ -670,6 +752,48 @@ def build_parser() -> argparse.ArgumentParser:
     framework_export.add_argument("--version", type=int, help="version number (default: newest published)")
     framework_export.add_argument("-o", "--output", help="file to write (default: standard output)")
     framework_export.set_defaults(handler=cmd_framework_export)
+
+    questionnaire = add("questionnaire", lambda a: 0, "Import and export assessment questionnaires.")
+    questionnaire_commands = questionnaire.add_subparsers(
+        dest="questionnaire_command", metavar="ACTION", required=True
+    )
+    questionnaire_import = questionnaire_commands.add_parser(
+        "import",
+        help="Import a questionnaire from JSON or YAML, or its items from CSV or XLSX.",
+        description="Import a questionnaire from JSON or YAML (everything), or its items from CSV or "
+        "XLSX (columns competency, self_text, others_text, reverse; give --name and --framework). "
+        "Prints the questionnaire's slug on the first line, then its items per competency. A file "
+        "with a problem is refused whole, with the line at fault (exit 1).",
+    )
+    questionnaire_import.add_argument("path", help="file to read ('-' for standard input)")
+    questionnaire_import.add_argument(
+        "--framework", help="framework slug (default: the one the document names; needed for CSV/XLSX)"
+    )
+    questionnaire_import.add_argument(
+        "--name", help="the questionnaire's name (needed for CSV/XLSX; overrides the document's)"
+    )
+    questionnaire_import.add_argument(
+        "--format", choices=["json", "yaml", "csv", "xlsx"], help="file format (default: from the file)"
+    )
+    questionnaire_import.add_argument(
+        "--dry-run", action="store_true", help="check the file and show what would be created; save nothing"
+    )
+    questionnaire_import.set_defaults(handler=cmd_questionnaire_import)
+    questionnaire_export = questionnaire_commands.add_parser(
+        "export",
+        help="Write a questionnaire as JSON, YAML, CSV or XLSX.",
+        description="Write a questionnaire as JSON or YAML (everything) or CSV/XLSX (its items), in a "
+        "shape 'kamkit questionnaire import' reads back.",
+    )
+    questionnaire_export.add_argument("slug")
+    questionnaire_export.add_argument(
+        "--format", choices=["json", "yaml", "csv", "xlsx"], help="default: from -o's name, else json"
+    )
+    questionnaire_export.add_argument(
+        "--framework", help="framework slug, when several frameworks have a questionnaire of this slug"
+    )
+    questionnaire_export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    questionnaire_export.set_defaults(handler=cmd_questionnaire_export)
 
     assessments = add("assessments", lambda a: 0, "Assessment campaigns: reminders to raters.")
     assessments_commands = assessments.add_subparsers(

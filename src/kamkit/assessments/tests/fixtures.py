@@ -110,3 +110,53 @@ def launch(round360: Round) -> None:
 def kam_questionnaire(builtin_frameworks: dict[str, Framework]) -> Questionnaire:
     builtin.load_questionnaires()
     return Questionnaire.objects.get(slug="kam-behaviours")
+
+
+@dataclass
+class Crowd:
+    """A director's closed campaign: candidates 0..9, each rated by three customers who answer every
+    item so that its keyed value is LEVELS[i] (1, 2, 3, 4, 5, 1, 2, 3, 4, 5). Every basis score is
+    then (level - 1) / 4 * 100: 0, 25, 50, 75, 100, twice each."""
+
+    campaign: Campaign
+    assessments: list[Assessment]
+
+
+LEVELS = [1, 2, 3, 4, 5, 1, 2, 3, 4, 5]
+
+
+@pytest.fixture
+def crowd(org: Org, small: Small) -> Crowd:
+    campaign = services.create_campaign(
+        name="Candidates",
+        questionnaire=small.questionnaire,
+        benchmark=small.benchmark,
+        due_date=in_days(10),
+        created_by=org.director,
+    )
+    assessments = []
+    invitations: list[tuple[RaterInvitation, int]] = []
+    for number, level in enumerate(LEVELS):
+        assessment = services.add_subject(
+            campaign=campaign,
+            candidate_name=f"Candidate {number}",
+            candidate_email=f"candidate{number}@example.test",
+            default_raters=False,
+        )
+        assessments.append(assessment)
+        for rater in range(3):
+            invitation = services.invite_rater(
+                assessment=assessment,
+                relationship=Relationship.CUSTOMER,
+                rater_email=f"customer{number}-{rater}@client.test",
+            )
+            invitations.append((invitation, level))
+    services.launch_campaign(campaign=campaign)
+    for invitation, level in invitations:
+        services.save_answers(
+            invitation=invitation,
+            answers={item.pk: 6 - level if item.reverse else level for item in small.items.values()},
+            submit=True,
+        )
+    services.close_campaign(campaign=campaign)
+    return Crowd(campaign, assessments)

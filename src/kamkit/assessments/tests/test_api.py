@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kamkit.assessments import services
 from kamkit.assessments.models import Assessment, Campaign, Questionnaire, RaterInvitation
-from kamkit.assessments.tests.fixtures import Round, Small, in_days, launch
+from kamkit.assessments.tests.fixtures import Crowd, Round, Small, answer, in_days, launch
 from kamkit.assessments.tests.test_services import answered_round
 from kamkit.users.tests.fixtures import Org
 
@@ -229,3 +229,147 @@ def test_delete_only_drafts(org: Org, small: Small, round360: Round, api_as: Api
     assert api_as(org.kam_a).delete(f"/campaigns/{draft.pk}").status_code == 404
     assert api_as(org.north_manager).delete(f"/campaigns/{draft.pk}").status_code == 204
     assert Assessment.objects.count() == 1 and RaterInvitation.objects.count() == 5
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("admin", True),
+        ("director", True),
+        ("north_manager", False),
+        ("kam_a", False),
+        ("interviewer", False),
+        ("viewer", False),
+    ],
+)
+def test_questionnaire_items_by_role(org: Org, small: Small, api_as: ApiAs, who: str, allowed: bool) -> None:
+    client = api_as(getattr(org, who))
+    base = f"/questionnaires/{small.questionnaire.pk}"
+    listening = small.items["L1"].competency_id
+    # everyone reads the statements
+    listed = client.get(f"{base}/items").json()
+    assert [(i["competency"], i["reverse"]) for i in listed][:4] == [
+        ("Listening", False),
+        ("Listening", False),
+        ("Listening", True),
+        ("Listening", True),
+    ]
+    # only admins and directors change them
+    added = client.post(
+        f"{base}/items",
+        {"competency_id": listening, "self_text": "I ask why.", "others_text": "They ask why."},
+    )
+    changed = client.patch(f"{base}/items/{small.items['L1'].pk}", {"others_text": "They let people finish."})
+    removed = client.delete(f"{base}/items/{small.items['L2'].pk}")
+    copied = client.post(f"{base}/copy", {"name": "Small copy"})
+    if allowed:
+        assert added.status_code == 201 and added.json()["order"] == 7
+        assert changed.status_code == 200 and changed.json()["others_text"] == "They let people finish."
+        assert removed.status_code == 204
+        assert copied.status_code == 201 and copied.json()["item_count"] == 7
+    else:
+        assert [r.status_code for r in (added, changed, removed, copied)] == [403, 403, 403, 403]
+        assert small.questionnaire.items.count() == 7 and Questionnaire.objects.count() == 1
+
+
+def test_item_changes_after_answers_are_409_with_the_reason(
+    org: Org, small: Small, round360: Round, api_as: ApiAs
+) -> None:
+    answered_round(small, round360)
+    director = api_as(org.director)
+    base = f"/questionnaires/{small.questionnaire.pk}"
+    l3 = small.items["L3"]
+    keyed = director.patch(f"{base}/items/{l3.pk}", {"reverse": False})
+    assert keyed.status_code == 409
+    body = keyed.json()
+    assert "already answered" in body["detail"] and "copy it as a new questionnaire" in body["detail"]
+    assert body["errors"][0]["field"] == "reverse"
+    follow = small.items["F1"].competency_id
+    assert director.patch(f"{base}/items/{l3.pk}", {"competency_id": follow}).status_code == 409
+    assert director.delete(f"{base}/items/{l3.pk}").status_code == 409
+    assert (
+        director.post(
+            f"{base}/items", {"competency_id": follow, "self_text": "I do.", "others_text": "They do."}
+        ).status_code
+        == 409
+    )
+    reworded = director.patch(f"{base}/items/{l3.pk}", {"self_text": "I cut people off.", "order": 11})
+    assert reworded.status_code == 200 and reworded.json()["order"] == 11
+    # bad input: a competency of another framework, blank wording, an item of another questionnaire
+    unknown = director.patch(f"{base}/items/{l3.pk}", {"competency_id": 999999})
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "competency_id"
+    blank = director.patch(f"{base}/items/{l3.pk}", {"others_text": " "})
+    assert blank.status_code == 400 and blank.json()["errors"][0]["field"] == "others_text"
+    assert director.patch(f"{base}/items/999999", {"order": 1}).status_code == 404
+    assert director.post(f"{base}/copy", {"name": ""}).status_code == 422
+
+
+def test_a_manager_sees_their_team_only_in_the_api(org: Org, small: Small, api_as: ApiAs) -> None:
+    # given a director's campaign over people of both teams, answered and closed
+    campaign = services.create_campaign(
+        name="All hands",
+        questionnaire=small.questionnaire,
+        benchmark=small.benchmark,
+        due_date=in_days(7),
+        created_by=org.director,
+    )
+    north = services.add_subject(campaign=campaign, subject_user=org.kam_a)
+    south = services.add_subject(campaign=campaign, subject_user=org.kam_south)
+    services.launch_campaign(campaign=campaign)
+    for invitation in RaterInvitation.objects.filter(relationship__in=["self", "manager"]):
+        values = {"L1": 4, "L2": 4, "L3": 2, "F1": 3, "F2": 5} if invitation.relationship == "self" else {}
+        answer(small, invitation, values or {"L1": 3, "L2": 3, "F1": 3, "F2": 3})
+    services.close_campaign(campaign=campaign)
+    url = f"/campaigns/{campaign.pk}/team-report"
+
+    def people(user: Any) -> list[str]:
+        return [p["subject_name"] for p in api_as(user).get(url).json()["people"]]
+
+    # then each manager's lists, scores and team report hold their own people only
+    assert people(org.north_manager) == ["Kam A"]
+    assert people(org.south_manager) == ["Kam South"]
+    assert people(org.director) == ["Kam A", "Kam South"]
+    north_manager = api_as(org.north_manager)
+    listed = north_manager.get("/assessments", status=campaign.status).json()["items"]
+    assert [a["subject_name"] for a in listed] == ["Kam A"]
+    assert north_manager.get(f"/assessments/{north.pk}/scores").status_code == 200
+    assert north_manager.get(f"/assessments/{south.pk}/scores").status_code == 404
+    assert north_manager.get(f"/campaigns/{campaign.pk}").status_code == 404  # the campaign is the director's
+    for outsider in (org.kam_b, org.viewer, org.interviewer):
+        assert api_as(outsider).get(url).status_code == 404
+    assert api_as(org.kam_a).get(url).json()["people"][0]["subject_name"] == "Kam A"  # their own row
+
+
+def test_team_report_api_by_hand(org: Org, crowd: Crowd, api_as: ApiAs) -> None:
+    body = api_as(org.director).get(f"/campaigns/{crowd.campaign.pk}/team-report").json()
+    listening, follow = body["competencies"]
+    # Listening 70-90 over 0, 25, 50, 75, 100 (twice each): below 6, inside 2, above 2, ready 40%
+    assert (listening["below"], listening["inside"], listening["above"]) == (6, 2, 2)
+    assert (listening["ready_share"], listening["mean"], listening["buckets"]) == (40.0, 50.0, [2] * 5)
+    # Follow-through 60-80: 75 is inside, 100 above
+    assert (follow["below"], follow["inside"], follow["above"]) == (6, 2, 2)
+    assert body["bucket_labels"] == ["0-19", "20-39", "40-59", "60-79", "80-100"]
+    first = body["people"][0]
+    assert first["subject_name"] == "Candidate 0" and first["cells"][0]["relation"] == "far"
+    # fit: Listening 0 is 70 below -> 0; Follow-through 0 is 60 below -> 0; overall 0
+    assert first["overall_fit"] == 0.0
+
+
+def test_link_api_offers_the_configured_labels_and_refuses_other_statements(
+    org: Org, small: Small, round360: Round, kam_questionnaire: Questionnaire, api_as: ApiAs
+) -> None:
+    services.update_questionnaire(
+        questionnaire=small.questionnaire,
+        name="Small check",
+        description="",
+        scale_labels=["Never", "Rarely", "Sometimes", "Often", "Always"],
+    )
+    launch(round360)
+    token = round360.peers[0].token()
+    rater = api_as(None)
+    assert rater.get(f"/responses/{token}").json()["scale_labels"][4] == "Always"
+    other_item = kam_questionnaire.items.first()
+    assert other_item is not None
+    refused = rater.put(f"/responses/{token}", {"answers": [{"item_id": other_item.pk, "value": 3}]})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == f"item-{other_item.pk}"
+    assert not round360.peers[0].answers.exists()

@@ -13,6 +13,8 @@ from kamkit.assessments.scoring import (
     Band,
     ItemKey,
     RaterAnswers,
+    RaterMeans,
+    Tally,
     band_relation,
     basis,
     bench_strength,
@@ -21,13 +23,17 @@ from kamkit.assessments.scoring import (
     competency_alpha,
     competency_fit,
     cronbach_alpha,
+    group_scores,
+    item_counts,
     keyed,
     percentile_rank,
     pole_for,
     quantile,
+    rater_means,
     rater_scores,
     score_groups,
     self_other_gaps,
+    tally,
     to_percent,
 )
 
@@ -222,3 +228,32 @@ def test_distribution_buckets_and_bench_strength() -> None:
     assert (strength.below, strength.inside, strength.above) == (1, 3, 1)
     assert strength.ready_share == 80.0
     assert bench_strength([], Band(60, 80)).ready_share is None
+
+
+def test_the_database_path_sums_keyed_answers_then_applies_the_same_rules() -> None:
+    # self, competency 1: 5 + 4 + (6-2) + (6-1) = 18 over 4 answers; competency 2: one answer of 3
+    assert tally(ITEMS, SELF.answers) == {1: Tally(18, 4), 2: Tally(3, 1)}
+    # manager, competency 2: 2 + 3 + (6-4) = 7 over 3
+    assert tally(ITEMS, MANAGER.answers) == {1: Tally(8, 2), 2: Tally(7, 3)}
+    counts = item_counts(ITEMS)
+    assert counts == {1: 4, 2: 3}
+    # the half-the-items rule on the added-up numbers: 18/4 = 4.5; 1 answer of 3 is too few
+    assert rater_means(counts, {1: Tally(18, 4), 2: Tally(3, 1)}) == {1: 4.5, 2: None}
+    assert rater_means(counts, {1: Tally(8, 2)}) == {1: 4.0, 2: None}  # nothing on 2 at all
+    assert rater_means(counts, {1: Tally(0, 0)}) == {1: None, 2: None}
+    # groups from the means give exactly what score_groups gives from the raw answers
+    raters = [SELF, MANAGER, PEER_1, PEER_2, PEER_3]
+    means = [RaterMeans(r.group, rater_means(counts, tally(ITEMS, r.answers))) for r in raters]
+    assert group_scores([1, 2], means, minimum=3) == score_groups(ITEMS, raters, minimum=3)
+    assert group_scores([1, 2], means, minimum=3)[2][OTHERS].score == pytest.approx(200 / 3)
+
+
+def test_three_tips_for_a_gap_first_mindset_then_practice() -> None:
+    from kamkit.assessments.reports import pick_tips
+
+    mindset, practice = ["M1", "M2"], ["P1", "P2", "P3"]
+    assert pick_tips(mindset, practice) == [("mindset", "M1"), ("practice", "P1"), ("practice", "P2")]
+    # when practice tips run short, mindset tips fill in, and never more than three
+    assert pick_tips(mindset, ["P1"]) == [("mindset", "M1"), ("practice", "P1"), ("mindset", "M2")]
+    assert pick_tips([], practice) == [("practice", "P1"), ("practice", "P2"), ("practice", "P3")]
+    assert pick_tips([], []) == []

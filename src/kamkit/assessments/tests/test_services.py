@@ -12,13 +12,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from kamkit.assessments import builtin, reports, services, tasks
+from kamkit.assessments import builtin, queries, reports, services, tasks
 from kamkit.assessments.choices import CampaignStatus, LinkState, Relationship
-from kamkit.assessments.documents import read_csv, to_dict, write
+from kamkit.assessments.documents import ItemDoc, QuestionnaireDoc, read_csv, to_dict, write
 from kamkit.assessments.models import Answer, Campaign, Questionnaire, RaterInvitation
 from kamkit.assessments.queries import document_of, invitation_for_token
-from kamkit.assessments.scoring import HIDDEN, INSUFFICIENT, OK, PENDING
-from kamkit.assessments.tests.fixtures import Round, Small, answer, in_days, launch
+from kamkit.assessments.scoring import HIDDEN, INSUFFICIENT, OK, PENDING, Tally
+from kamkit.assessments.tests.fixtures import Crowd, Round, Small, answer, in_days, launch
 from kamkit.core.audit import acting_as
 from kamkit.core.errors import ConflictError, ServiceError
 from kamkit.core.queries import history_of
@@ -479,7 +479,6 @@ def test_csv_round_trip_and_refusals(kam_questionnaire: Questionnaire) -> None:
 
 def test_questionnaires_need_a_published_framework(db: None) -> None:
     draft = framework_services.create_framework(doc=small_doc("Draft only"))
-    from kamkit.assessments.documents import QuestionnaireDoc
     from kamkit.assessments.tests.fixtures import SMALL_ITEMS
 
     with pytest.raises(ServiceError) as refused:
@@ -488,3 +487,225 @@ def test_questionnaires_need_a_published_framework(db: None) -> None:
         )
     assert "framework" in refused.value.errors
     assert Framework.objects.count() == 1
+
+
+# Editing items in place ---------------------------------------------------------------------------
+
+
+def test_items_change_freely_until_someone_answers(small: Small) -> None:
+    # given a questionnaire nobody has answered
+    questionnaire, l3, l4_pk = small.questionnaire, small.items["L3"], small.items["L4"].pk
+    follow = small.framework.competencies.get(name="Follow-through")
+    # when an admin rewords, re-keys, moves, adds and removes statements
+    with acting_as(label="test:editor"):
+        services.update_item(
+            item=l3,
+            changes=services.ItemChanges(
+                others_text="  They  cut customers off. ", reverse=False, competency=follow
+            ),
+        )
+        added = services.add_item(
+            questionnaire=questionnaire,
+            competency=follow,
+            self_text="I write down what I promised.",
+            others_text="They write down what they promised.",
+            reverse=True,
+        )
+        services.remove_item(item=small.items["L4"])
+    # then every change is kept, the new item goes last, and the trail names each one
+    l3.refresh_from_db()
+    assert (l3.others_text, l3.reverse, l3.competency) == ("They cut customers off.", False, follow)
+    assert added.order == 7 and added.reverse
+    assert questionnaire.items.count() == 7
+    entries = list(history_of(questionnaire)[:3])
+    assert all(entry.actor_label == "test:editor" for entry in entries)
+    removed, created, edited = (entry.changes for entry in entries)
+    assert edited[f"item {l3.pk} others_text"] == ["They interrupt customers.", "They cut customers off."]
+    assert edited[f"item {l3.pk} reverse"] == [True, False]
+    assert edited[f"item {l3.pk} competency"] == ["Listening", "Follow-through"]
+    assert created[f"item {added.pk}"][1].startswith("Follow-through: They write down")
+    assert removed[f"item {l4_pk}"] == [
+        "Listening: They plan their answer while others talk.",
+        None,
+    ]
+
+
+def test_once_answered_wording_and_order_change_but_meaning_does_not(small: Small, round360: Round) -> None:
+    # given one peer who saved a draft (not even submitted yet)
+    launch(round360)
+    answer(small, round360.peers[0], {"L3": 2}, submit=False)
+    l3 = small.items["L3"]
+    listening = l3.competency
+    # when the wording and the order are fixed, then that is allowed and audited
+    services.update_item(
+        item=l3, changes=services.ItemChanges(self_text="I cut customers off.", order=9, reverse=True)
+    )
+    l3.refresh_from_db()
+    assert (l3.self_text, l3.order, l3.reverse) == ("I cut customers off.", 9, True)
+    assert history_of(small.questionnaire).first().changes == {  # type: ignore[union-attr]
+        f"item {l3.pk} self_text": ["I interrupt customers.", "I cut customers off."],
+        f"item {l3.pk} order": [2, 9],
+    }
+    # but changes to what the statements measure are refused, saying why and what to do instead
+    follow = small.framework.competencies.get(name="Follow-through")
+    refusals = [
+        (lambda: services.update_item(item=l3, changes=services.ItemChanges(reverse=False)), "keying"),
+        (
+            lambda: services.update_item(item=l3, changes=services.ItemChanges(competency=follow)),
+            "competency",
+        ),
+        (lambda: services.remove_item(item=small.items["L1"]), "removing"),
+        (
+            lambda: services.add_item(
+                questionnaire=small.questionnaire,
+                competency=listening,
+                self_text="I nod.",
+                others_text="They nod.",
+            ),
+            "adding",
+        ),
+    ]
+    for attempt, word in refusals:
+        with pytest.raises(ConflictError) as refused:
+            attempt()
+        message = refused.value.detail
+        assert "1 rater has already answered this questionnaire" in message and word in message
+        assert "copy it as a new questionnaire" in message
+    l3.refresh_from_db()
+    assert l3.reverse and l3.competency == listening and small.questionnaire.items.count() == 7
+
+
+def test_item_input_is_checked(small: Small, kam_questionnaire: Questionnaire) -> None:
+    l1 = small.items["L1"]
+    with pytest.raises(ServiceError) as blank:
+        services.update_item(item=l1, changes=services.ItemChanges(self_text="  ", others_text=""))
+    assert set(blank.value.errors) == {"self_text", "others_text"}
+    with pytest.raises(ServiceError) as twice:
+        services.update_item(
+            item=l1, changes=services.ItemChanges(others_text="They summarise what they heard.")
+        )
+    assert "already has this statement" in twice.value.errors["others_text"][0]
+    elsewhere = kam_questionnaire.framework.competencies.first()
+    assert elsewhere is not None
+    with pytest.raises(ServiceError) as foreign:
+        services.add_item(
+            questionnaire=small.questionnaire, competency=elsewhere, self_text="I x.", others_text="They x."
+        )
+    assert "is not a competency of" in foreign.value.errors["competency"][0]
+    lonely = services.create_questionnaire(
+        framework=small.framework,
+        doc=QuestionnaireDoc(name="One", items=[ItemDoc("Listening", "I nod.", "They nod.")]),
+    )
+    with pytest.raises(ConflictError, match="at least one statement"):
+        services.remove_item(item=lonely.items.get())
+
+
+def test_copy_as_a_new_questionnaire_to_change_what_an_answered_one_measures(
+    small: Small, round360: Round
+) -> None:
+    # given a questionnaire with submitted answers
+    answered_round(small, round360)
+    # when it is copied
+    copy = services.copy_questionnaire(questionnaire=small.questionnaire, name="Small check, second edition")
+    # then the copy has the same statements, scale and framework, and may be changed in every way
+    assert (copy.slug, copy.framework) == ("small-check-second-edition", small.framework)
+    assert to_dict(document_of(copy))["items"] == to_dict(document_of(small.questionnaire))["items"]
+    assert copy.scale_labels == small.questionnaire.scale_labels
+    services.update_item(item=copy.items.get(order=2), changes=services.ItemChanges(reverse=False))
+    services.remove_item(item=copy.items.get(order=0))
+    assert history_of(copy).filter(changes__has_key="copied_from").exists()
+    # and a copy needs a name of its own
+    with pytest.raises(ServiceError):
+        services.copy_questionnaire(questionnaire=small.questionnaire, name="  ")
+    with pytest.raises(ConflictError):
+        services.copy_questionnaire(questionnaire=small.questionnaire, name="Small check")
+
+
+# The database's sums, reminders per rater, norms and scale quality ---------------------------------
+
+
+def test_the_database_adds_up_keyed_answers_per_rater_and_competency(small: Small, round360: Round) -> None:
+    # given the answers of test_scoring.py submitted, and a customer's draft that must not count
+    answered_round(small, round360)
+    customer = services.invite_rater(
+        assessment=round360.assessment, relationship=Relationship.CUSTOMER, rater_email="c@client.test"
+    )
+    answer(small, customer, {"L1": 5, "L2": 5}, submit=False)
+    listening, follow = small.items["L1"].competency_id, small.items["F1"].competency_id
+    # when the database adds them up
+    raters = queries.submitted_tallies([round360.assessment.pk], [listening, follow])
+    # then (reverse items count 6 - x; blank items are left out of both the sum and the count):
+    # self L 5+4+(6-2)+(6-1) = 18/4, F 3/1; manager L 4+4 = 8/2, F 2+3+(6-4) = 7/3;
+    # peer 1 L 3+3+3+3 = 12/4, F 4+4+(6-2) = 12/3; peer 2 L 2+3+(6-4)+(6-5) = 8/4, F 5+5 = 10/2;
+    # peer 3 L 4/1, F 3+4+(6-3) = 10/3
+    by_invitation = {
+        invitation.pk: (listening_sum, follow_sum)
+        for invitation, listening_sum, follow_sum in [
+            (round360.self, Tally(18, 4), Tally(3, 1)),
+            (round360.manager, Tally(8, 2), Tally(7, 3)),
+            (round360.peers[0], Tally(12, 4), Tally(12, 3)),
+            (round360.peers[1], Tally(8, 4), Tally(10, 2)),
+            (round360.peers[2], Tally(4, 1), Tally(10, 3)),
+        ]
+    }
+    assert {pk: (r.tallies[listening], r.tallies[follow]) for pk, r in raters.items()} == by_invitation
+    assert {r.relationship for r in raters.values()} == {"self", "manager", "peer"}
+    assert customer.pk not in raters
+
+
+def test_one_reminder_a_day_per_rater_whatever_the_number_of_people_they_rate(
+    org: Org, small: Small, round360: Round, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given kam_b rates both kam_a and kam_deep and answered neither
+    deep = services.add_subject(campaign=round360.campaign, subject_user=org.kam_deep, default_raters=False)
+    services.invite_rater(assessment=deep, relationship=Relationship.PEER, rater_user=org.kam_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        launch(round360)
+    RaterInvitation.objects.update(invited_at=timezone.now() - dt.timedelta(days=1))
+    mail.outbox.clear()
+    # when reminders run, kam_b gets one e-mail listing both people
+    tasks.send_reminders.call()
+    to_kam_b = [m for m in mail.outbox if m.to == ["kam.b@example.test"]]
+    assert len(to_kam_b) == 1 and to_kam_b[0].subject == "Reminder: 2 assessments wait"
+    assert "About Kam A" in to_kam_b[0].body and "About Kam Deep" in to_kam_b[0].body
+    # and a third request to kam_b, made yesterday in another campaign, brings no second e-mail today
+    other = services.create_campaign(
+        name="Other", questionnaire=small.questionnaire, due_date=in_days(5), created_by=org.director
+    )
+    south = services.add_subject(campaign=other, subject_user=org.kam_south, default_raters=False)
+    third = services.invite_rater(assessment=south, relationship=Relationship.PEER, rater_user=org.kam_b)
+    services.launch_campaign(campaign=other)
+    RaterInvitation.objects.filter(pk=third.pk).update(invited_at=timezone.now() - dt.timedelta(days=1))
+    mail.outbox.clear()
+    tasks.send_reminders.call()
+    assert [m.to for m in mail.outbox] == []
+
+
+def test_norms_percentiles_and_alpha_from_thirty_answer_sets(crowd: Crowd, small: Small) -> None:
+    # given 30 customers' answers, each candidate's keyed level the same on every item:
+    # basis scores 0, 25, 50, 75, 100, twice each
+    results = reports.results_for(crowd.assessments, detail=True)
+    listening = [results[a.pk].competencies[0] for a in crowd.assessments]
+    assert [row.basis.score for row in listening] == [0, 25, 50, 75, 100] * 2
+    # then percentiles are mid-ranks among the 10: a score of 0 has none below and two equal ->
+    # (0 + 1)/10 = 10; 50 has four below -> (4 + 1)/10 = 50; 100 -> (8 + 1)/10 = 90
+    assert [row.percentile for row in listening[:5]] == [10.0, 30.0, 50.0, 70.0, 90.0]
+    # and scale quality: items vary only with the candidate, so each competency's items agree
+    # perfectly: alpha = k/(k-1) * (1 - k var / (k^2 var)) = 1; it is shown from 30 complete sets
+    quality = reports.scale_quality(small.questionnaire)
+    assert [(q.name, q.reliability.respondents, q.reliability.items) for q in quality] == [
+        ("Listening", 30, 4),
+        ("Follow-through", 30, 3),
+    ]
+    assert all(q.reliability.alpha == pytest.approx(1.0) and q.alpha_shown for q in quality)
+    # norms over 0, 0, 25, 25, 50, 50, 75, 75, 100, 100: P10 at position 0.9 -> 0, P25 at 2.25 -> 25,
+    # median 50, P75 at 6.75 -> 75, P90 at 8.1 -> 100; mean 50
+    norm = quality[0].norm
+    assert (norm.count, norm.mean) == (10, 50.0)
+    assert norm.percentiles == {10: 0.0, 25: 25.0, 50: 50.0, 75: 75.0, 90: 100.0}
+
+
+def test_fewer_than_ten_people_show_no_percentile(small: Small, round360: Round) -> None:
+    answered_round(small, round360)
+    services.close_campaign(campaign=round360.campaign)
+    assert all(row.percentile is None for row in result_of(round360).competencies)

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from kamkit.assessments import services
 from kamkit.assessments.choices import Relationship
-from kamkit.assessments.models import Campaign, RaterInvitation
-from kamkit.assessments.tests.fixtures import Round, Small, answer, in_days, launch
+from kamkit.assessments.models import Campaign, Questionnaire, RaterInvitation
+from kamkit.assessments.tests.fixtures import Crowd, Round, Small, answer, in_days, launch
 from kamkit.assessments.tests.test_services import MANAGER, SELF, answered_round
 from kamkit.users.tests.fixtures import Org, signed_in
 
@@ -467,3 +467,207 @@ def test_questionnaire_edit_keeps_input_on_errors(org: Org, kam_questionnaire: A
     assert saved.status_code == 302
     kam_questionnaire.refresh_from_db()
     assert kam_questionnaire.scale_labels[4] == "Level 5"
+
+
+# Editing questionnaire items ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("admin", 200),
+        ("director", 200),
+        ("north_manager", 403),
+        ("kam_a", 403),
+        ("interviewer", 403),
+        ("viewer", 403),
+    ],
+)
+def test_who_may_edit_add_remove_and_copy_statements(org: Org, small: Small, who: str, status: int) -> None:
+    client = signed_in(getattr(org, who))
+    base = f"/assessments/questionnaires/{small.questionnaire.pk}"
+    l1 = small.items["L1"]
+    for url in (f"{base}/items/{l1.pk}/edit/", f"{base}/items/new/", f"{base}/copy/"):
+        assert client.get(url).status_code == status, url
+    removal = client.post(f"{base}/items/{small.items['L2'].pk}/remove/")
+    assert removal.status_code == (302 if status == 200 else 403)
+    # everyone may read the questionnaire; only editors see the edit links
+    page = client.get(f"{base}/").content.decode()
+    assert (f"{base}/items/{l1.pk}/edit/" in page) is (status == 200)
+    if status == 403:
+        assert small.questionnaire.items.count() == 7
+
+
+def test_an_editor_rewords_rekeys_adds_and_removes_statements(org: Org, small: Small) -> None:
+    client = signed_in(org.director)
+    base = f"/assessments/questionnaires/{small.questionnaire.pk}"
+    l3 = small.items["L3"]
+    listening = l3.competency
+    form = client.get(f"{base}/items/{l3.pk}/edit/").content.decode()
+    assert "They interrupt customers." in form and 'name="reverse"' in form and 'id="locked"' not in form
+    edited = client.post(
+        f"{base}/items/{l3.pk}/edit/",
+        {
+            "competency": listening.pk,
+            "self_text": "I let customers finish their sentences.",
+            "others_text": "They let customers finish their sentences.",
+            "order": "2",
+        },
+    )
+    assert edited.status_code == 302
+    l3.refresh_from_db()
+    assert (l3.others_text, l3.reverse) == ("They let customers finish their sentences.", False)
+    added = client.post(
+        f"{base}/items/new/",
+        {
+            "competency": listening.pk,
+            "self_text": "I ask why.",
+            "others_text": "They ask why.",
+            "reverse": "on",
+        },
+    )
+    assert added.status_code == 302
+    assert small.questionnaire.items.filter(others_text="They ask why.", reverse=True).exists()
+    blank = client.post(
+        f"{base}/items/new/", {"competency": listening.pk, "self_text": "", "others_text": "x"}
+    )
+    assert blank.status_code == 200 and "This field is required" in blank.content.decode()
+    page = client.get(f"{base}/").content.decode()
+    assert "Listening: 5 (2 reversed)" in page
+
+
+def test_an_answered_questionnaire_refuses_meaning_changes_with_the_reason_and_keeps_the_input(
+    org: Org, small: Small, round360: Round
+) -> None:
+    # given submitted answers
+    answered_round(small, round360)
+    client = signed_in(org.admin)
+    base = f"/assessments/questionnaires/{small.questionnaire.pk}"
+    l3 = small.items["L3"]
+    page = client.get(f"{base}/").content.decode()
+    assert 'id="locked"' in page and f"{base}/items/{l3.pk}/remove/" not in page
+    # when the keying is changed on the form
+    data = {
+        "competency": l3.competency_id,
+        "self_text": "I cut customers off.",
+        "others_text": "They cut customers off.",
+        "order": "2",
+    }
+    refused = client.post(f"{base}/items/{l3.pk}/edit/", data)
+    # then the form comes back with the reason, the way out, and what was typed
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "5 raters have already answered this questionnaire" in text and "keying" in text
+    assert "copy it as a new questionnaire" in text and "They cut customers off." in text
+    l3.refresh_from_db()
+    assert l3.reverse and l3.others_text == "They interrupt customers."
+    # a wording fix alone is saved
+    assert client.post(f"{base}/items/{l3.pk}/edit/", {**data, "reverse": "on"}).status_code == 302
+    l3.refresh_from_db()
+    assert l3.others_text == "They cut customers off." and l3.reverse
+    # removing is refused with the reason shown on the questionnaire page
+    removed = client.post(f"{base}/items/{l3.pk}/remove/", follow=True).content.decode()
+    assert "removing a statement would drop their answers" in removed
+    assert small.questionnaire.items.count() == 7
+    # and the copy page makes a new questionnaire that can be changed
+    copied = client.post(f"{base}/copy/", {"name": "Small check v2"})
+    assert copied.status_code == 302
+    copy = Questionnaire.objects.get(slug="small-check-v2")
+    assert copied["Location"] == f"/assessments/questionnaires/{copy.pk}/"
+    assert copy.items.count() == 7 and 'id="locked"' not in client.get(copied["Location"]).content.decode()
+
+
+# Acceptance: links, labels, norms, the PDF, the team report --------------------------------------
+
+
+def test_a_personal_link_opens_its_own_subject_and_nothing_else(
+    org: Org, small: Small, round360: Round
+) -> None:
+    # given a second person in the campaign, and a customer's link for kam_a
+    launch(round360)
+    deep = services.add_subject(campaign=round360.campaign, subject_user=org.kam_deep)
+    customer = services.invite_rater(
+        assessment=round360.assessment, relationship=Relationship.CUSTOMER, rater_email="buyer@client.test"
+    )
+    anonymous = Client()
+    page = anonymous.get(link(customer)).content.decode()
+    assert "How Kam A works" in page and "Kam Deep" not in page
+    # the link gives no way into anything else: other pages ask for a sign-in, the API for a token
+    for url in (
+        f"/assessments/{deep.pk}/report/",
+        f"/assessments/{round360.assessment.pk}/",
+        "/assessments/",
+    ):
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+    assert anonymous.get(f"/api/v1/assessments/{deep.pk}/scores").status_code == 401
+    # and answers it sends about statements it was not shown are refused
+    foreign = anonymous.post(link(customer), {f"item-{small.items['L1'].pk + 1000}": "5", "action": "submit"})
+    assert foreign.status_code == 200 and "Answer at least one statement" in foreign.content.decode()
+    customer.refresh_from_db()
+    assert customer.submitted_at is None
+
+
+def test_configured_scale_labels_are_what_raters_choose_from(org: Org, small: Small, round360: Round) -> None:
+    # given the questionnaire's scale renamed by a director
+    labels = {f"label_{i}": f"Level {i} of 5" for i in range(1, 6)}
+    url = f"/assessments/questionnaires/{small.questionnaire.pk}/edit/"
+    assert signed_in(org.director).post(url, {"name": "Small check", **labels}).status_code == 302
+    launch(round360)
+    # then the rater's page and the API offer those labels
+    page = Client().get(link(round360.peers[0])).content.decode()
+    assert all(f"Level {i} of 5" in page for i in range(1, 6)) and "Strongly agree" not in page
+
+
+def test_quality_page_shows_alpha_and_norms_once_there_are_thirty_answer_sets(org: Org, crowd: Crowd) -> None:
+    page = signed_in(org.director).get(
+        f"/assessments/quality/?questionnaire={crowd.campaign.questionnaire_id}"
+    )
+    text = page.content.decode()
+    # alpha 1.00 from 30 complete answer sets (worked out in test_services); norms 0 25 50 75 100, mean 50
+    assert text.count('1.00 <small class="muted">n = 30</small>') == 2
+    assert '<td class="num">10</td>' in text  # people with a score
+    for value in ("0", "25", "50", "75", "100"):
+        assert f'<td class="num">{value}</td>' in text
+
+
+def test_the_report_shows_percentiles_and_the_pdf_carries_chart_scores_meaning_and_tips(
+    org: Org, crowd: Crowd
+) -> None:
+    import re
+    import zlib
+
+    director = signed_in(org.director)
+    candidate = crowd.assessments[2]  # level 3: score 50 everywhere, 20 below Listening's band 70-90
+    page = director.get(f"/assessments/{candidate.pk}/report/").content.decode()
+    assert '<td class="num">50</td></tr>' in page  # its percentile among the 10 (test_services)
+    pdf = director.get(f"/assessments/{candidate.pk}/report.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf.content, re.S)
+    text = b"".join(zlib.decompress(s) if s[:1] == b"x" else s for s in streams).decode("latin-1")
+    for expected in (
+        "Listening",
+        "Follow-through",
+        "target band",
+        "Customers",
+        "All others",
+        "20 points below",
+    ):
+        assert expected in text, expected
+    assert "Silence is a tool." in text  # a tip for the gap
+    # the chart's legend: a swatch in each line's colour (band green, others blue) beside its name
+    band = r"0\.8039 0\.9137 0\.8275 rg\n[\d. -]+ re f\n(?:.*\n)?.*\(target band\) Tj"
+    others = r"0\.1137 0\.3725 0\.6588 rg\n[\d. -]+ re f\n(?:.*\n)?.*\(All others\) Tj"
+    assert re.search(band, text) and re.search(others, text)
+
+
+def test_team_report_numbers_by_hand(org: Org, crowd: Crowd) -> None:
+    page = signed_in(org.director).get(f"/assessments/campaigns/{crowd.campaign.pk}/team/").content.decode()
+    # Listening's band is 70-90: scores 0, 25, 50 (twice each) are below, 75 inside, 100 above
+    # -> below 6, inside 2, above 2, ready (4 of 10) 40%, mean 50; 20-point buckets 2 each
+    assert (
+        '<th scope="row">Listening</th>\n    <td class="num">6</td><td class="num">2</td>'
+        '<td class="num">2</td><td class="num">40%</td>' in page
+    )
+    assert "Distribution" in page and page.count('<span class="bar" style="width:2em"></span> 2') == 10
+    assert page.count("heat-far") >= 4 and "heat-inside" in page and "heat-above" in page
