@@ -8,4 +8,5 @@ pytest_plugins = [
     "kamkit.accounts.tests.fixtures",
     "kamkit.portfolio.tests.fixtures",
     "kamkit.plans.tests.fixtures",
+    "kamkit.hiring.tests.fixtures",
 ]

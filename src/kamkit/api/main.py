@@ -71,6 +71,7 @@ def _mount() -> None:
     from kamkit.assessments.api import router as assessments_router
     from kamkit.core.api import router as core_router
     from kamkit.frameworks.api import router as frameworks_router
+    from kamkit.hiring.api import router as hiring_router
     from kamkit.plans.api import router as plans_router
     from kamkit.portfolio.api import deals_router
     from kamkit.portfolio.api import router as portfolio_router
@@ -80,6 +81,7 @@ def _mount() -> None:
     api.add_router("/", users_router)
     api.add_router("/", frameworks_router)
     api.add_router("/", assessments_router)
+    api.add_router("/", hiring_router)
     api.add_router("/", accounts_router)
     api.add_router("/", deals_router)
     api.add_router("/", portfolio_router)

@@ -2,10 +2,11 @@
 
 A questionnaire belongs to one framework version (published versions never change, ADR 0005), so
 its items keep pointing at the competencies they were written for. An ``Assessment`` is one
-subject in one campaign: an employee (``subject_user``) or, until the hiring app owns candidates,
-an external person named by ``candidate_name``/``candidate_email``. Answers are written in bulk
-and never audited one by one: the audit trail would otherwise say who answered what, which the
-anonymity promise forbids. The invitation's ``answer_count`` and ``submitted_at`` are the summary.
+subject in one campaign: an employee (``subject_user``) or an external person named by
+``candidate_name``/``candidate_email``, linked to the hiring app's ``Candidate`` when hiring asked.
+Answers are written in bulk and never audited one by one: the audit trail would otherwise say who
+answered what, which the anonymity promise forbids. The invitation's ``answer_count`` and
+``submitted_at`` are the summary.
 """
 
 from __future__ import annotations
@@ -146,8 +147,9 @@ def closing_time(due_date: dt.date) -> dt.datetime:
 class Assessment(AuditedModel):
     """One person assessed in one campaign.
 
-    The subject is an employee, or a candidate named here until the hiring app owns a
-    ``Candidate`` model (it will add a foreign key and move these two fields over).
+    The subject is an employee, or a candidate named by ``candidate_name``/``candidate_email``.
+    An assessment run for hiring also points at the hiring app's ``Candidate`` (an employee who
+    applies internally is assessed as ``subject_user`` and linked to their candidate record too).
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assessments")
@@ -156,6 +158,14 @@ class Assessment(AuditedModel):
     )
     candidate_name = models.CharField(max_length=150, blank=True)
     candidate_email = models.EmailField(blank=True)
+    candidate = models.ForeignKey(
+        "hiring.Candidate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessments",
+        help_text="The hiring candidate assessed (name and address are copied from them).",
+    )
 
     access_policy: ClassVar[AccessPolicy] = AccessPolicy(kind="people", owners=("subject_user",))
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "kamkit.accounts",
     "kamkit.portfolio",
     "kamkit.plans",
+    "kamkit.hiring",
 ]
 
 MIDDLEWARE = [
@@ -127,7 +128,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # WhiteNoise serves straight from the package's static folders, so no collect step is needed.
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files (candidates' CVs) are served only through permission-checked views, never as media URLs.
+_media_root = os.environ.get("KAMKIT_MEDIA_ROOT", "").strip()
+MEDIA_ROOT = Path(_media_root).expanduser() if _media_root else DATA_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Daily jobs that `kamkit worker` queues at a local time (TIME_ZONE); each variable may say "off".

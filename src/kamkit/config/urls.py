@@ -67,6 +67,7 @@ urlpatterns = [
     path("plans/", include("kamkit.plans.urls")),
     path("frameworks/", include("kamkit.frameworks.urls")),
     path("assessments/", include("kamkit.assessments.urls")),
+    path("hiring/", include("kamkit.hiring.urls")),
     path("core/", include("kamkit.core.urls")),
     path("api/v1/", api.urls),
 ]
