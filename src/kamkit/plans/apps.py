@@ -10,9 +10,12 @@ class PlansConfig(AppConfig):
         from kamkit.accounts import queries as account_queries
         from kamkit.accounts import tabs
         from kamkit.core import home
-        from kamkit.plans.queries import home_cards, plan_progress
+        from kamkit.plans.queries import home_cards, plan_progress, planned_hours
+        from kamkit.portfolio.queries import register_planned_hours
 
         # Account health counts plan progress without accounts importing plans.
         account_queries.PLAN_PROGRESS = plan_progress
         home.register(20, home_cards)
         tabs.register("Plans", "plans:list", query="?account={pk}", order=10)
+        # Return on time counts the time planned in actions, without portfolio importing plans.
+        register_planned_hours(planned_hours)

@@ -66,7 +66,7 @@ def load_question_set(data: dict[str, Any]) -> bool:
     for number, round_data in enumerate(data["rounds"], start=1):
         for question in round_data["questions"]:
             if question["text"] not in known:
-                services.add_question(
+                services.append_question(
                     question_set=question_set,
                     round=number,
                     text=question["text"],

@@ -2,7 +2,9 @@
 
 Points (100 in all):
 
-- written sections, 25: the situation and each section of the plan, shared equally;
+- written sections, 25: the situation and each section of the plan, shared equally; a section
+  written more than ``review_days`` days ago and not touched since is stale and earns half its share
+  (a running plan's text should be looked at as often as the plan is reviewed);
 - objectives, 15: at least one;
 - SMART objectives, 15: the share of objectives that are SMART;
 - actions, 10: the share of objectives with at least one action;
@@ -10,6 +12,9 @@ Points (100 in all):
 - opportunities, 5: at least one open opportunity linked to an objective;
 - review, 10: a review in the last ``review_days`` days (a plan younger than that has time yet);
 - account profile, 10: the share of profile sections present and not stale.
+
+Objectives whose current value was measured more than ``review_days`` days ago are listed as stale
+(the on track / at risk / off track call is only as fresh as the measurement); they cost no points.
 
 The score is rounded to the nearest whole number (halves up).
 """
@@ -49,6 +54,8 @@ class PlanSummary:
     profile_sections: int = 8
     profile_missing: list[str] = field(default_factory=list)
     profile_stale: list[str] = field(default_factory=list)
+    stale_sections: dict[str, int] = field(default_factory=dict)  # title -> days since last written
+    stale_measurements: dict[str, int] = field(default_factory=dict)  # objective -> days since measured
 
 
 @dataclass(frozen=True)
@@ -73,9 +80,14 @@ def completeness(summary: PlanSummary) -> Completeness:
     gaps: list[Gap] = []
 
     written = {"Situation": summary.situation_written, **summary.sections}
-    filled = sum(1 for has_text in written.values() if has_text)
+    stale = {title: days for title, days in summary.stale_sections.items() if written.get(title)}
+    filled = sum(1 for has_text in written.values() if has_text) - len(stale) / 2
     points["sections"] = WEIGHTS["sections"] * filled / len(written)
     gaps += [Gap("sections", f"{title}: not written yet.") for title, ok in written.items() if not ok]
+    gaps += [
+        Gap("sections", f"{title}: written {days} days ago and not touched since; check it still holds.")
+        for title, days in stale.items()
+    ]
 
     count = len(summary.objectives)
     points["objectives"] = WEIGHTS["objectives"] if count else 0
@@ -89,6 +101,10 @@ def completeness(summary: PlanSummary) -> Completeness:
         gaps += [
             Gap("smart", f"{title}: not SMART yet ({', '.join(missing)} missing).")
             for title, missing in summary.not_smart.items()
+        ]
+        gaps += [
+            Gap("objectives", f"{title}: last measured {days} days ago; record where it stands now.")
+            for title, days in summary.stale_measurements.items()
         ]
         with_actions = count - len(summary.without_actions)
         points["actions"] = WEIGHTS["actions"] * with_actions / count

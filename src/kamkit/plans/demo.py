@@ -64,6 +64,10 @@ ACTIONS = {
 }
 
 
+# Time set aside for each occurrence (feeds the portfolio's return on time): short calls, longer reviews.
+PLANNED_MINUTES = {Cadence.WEEKLY: 20, Cadence.MONTHLY: 60, Cadence.QUARTERLY: 120}
+
+
 @builder(30, "plans")
 def build_plans(context: DemoContext) -> str:
     rng = context.rng
@@ -201,6 +205,7 @@ def build_plans(context: DemoContext) -> str:
                     owner_id=objective.owner_id,
                     cadence=cadence,
                     first_due_on=first,
+                    planned_minutes=PLANNED_MINUTES[cadence],
                 )
             )
     PlanAction.objects.bulk_create(actions, batch_size=BATCH)

@@ -6,11 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
-from kamkit.accounts.choices import STAGE_STATUS, DealStage, DealStatus
-from kamkit.accounts.models import Account, Contact, Deal, Product
+from kamkit.accounts.choices import DealStage, DealStatus
+from kamkit.accounts.models import Contact, Deal, Product
 from kamkit.plans.choices import Cadence, Decision, MetricKind, OccurrenceStatus, TeamSide
 from kamkit.plans.models import AccountPlan, Objective, PlanTemplate, QuestionSet
+from kamkit.plans.queries.plans import find_account
+from kamkit.plans.queries.templates import offered_templates
+from kamkit.plans.services.actions import MAX_PLANNED_MINUTES
+from kamkit.plans.services.opportunities import OPEN_STAGES
 from kamkit.users.models import User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,20 +30,62 @@ def _date(label: str = "", required: bool = False, **kwargs: Any) -> forms.DateF
 
 
 class PlanForm(forms.Form):
-    account = forms.ModelChoiceField(queryset=Account.objects.none(), help_text="Plans are for key accounts.")
+    """Starting a plan. The account is typed: with JavaScript the picker fills ``account_id`` as one is
+    chosen from the suggestions; without it, the name or id typed is looked up when the form is sent."""
+
+    account = forms.CharField(
+        max_length=200,
+        label="Account",
+        help_text="Type its name or id; plans are for key accounts you may change.",
+    )
+    account_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     period = forms.CharField(max_length=40, help_text="A name for the period, e.g. FY2027.")
     starts_on = _date("First day", required=True)
     ends_on = _date("Last day", required=True)
     template = forms.ModelChoiceField(
-        queryset=PlanTemplate.objects.all(),
+        queryset=PlanTemplate.objects.none(),
         required=False,
         empty_label="Standard sections",
         help_text="The sections the plan starts with.",
     )
 
-    def __init__(self, *args: Any, accounts: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = accounts  # type: ignore[attr-defined]
+        self.user = user
+        self.fields["template"].queryset = offered_templates()  # type: ignore[attr-defined]
+        self.fields["account"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-controls": "account-options",
+                "hx-get": reverse("plans:account_picker"),
+                "hx-trigger": "input changed delay:250ms, focus once",
+                "hx-target": "#account-options",
+                "hx-sync": "this:replace",
+            }
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen, typed = data.get("account_id"), data.get("account", "")
+        match = None
+        if chosen is not None:  # picked from the suggestions; the name shown must still be its name
+            match = find_account(self.user, str(chosen))
+            if match.account is not None and " ".join(typed.split()).casefold() not in (
+                match.account.name.casefold(),
+                str(chosen),
+            ):
+                match = None  # the name was edited after picking: look the text up instead
+        if match is None and "account" in data:
+            match = find_account(self.user, typed)
+        if match is not None:
+            if match.account is None:
+                self.add_error("account", match.problem)
+                self.candidates = match.candidates
+            else:
+                data["account"] = match.account
+        return data
 
 
 class PlanEditForm(forms.Form):
@@ -116,6 +163,13 @@ class ActionForm(forms.Form):
     cadence = forms.ChoiceField(choices=Cadence.choices, initial=Cadence.ONCE)
     first_due_on = _date("Due date", help_text="The first date, if it repeats.")
     repeat_until = _date("Repeat until", help_text="Default: the end of the plan period.")
+    planned_minutes = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_PLANNED_MINUTES,
+        label="Planned minutes each time",
+        help_text="Time planned for each occurrence; it counts in the portfolio's return on time.",
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -168,28 +222,36 @@ class ReviewForm(forms.Form):
         self.fields["customer_attendees"].queryset = plan.account.contacts.all()  # type: ignore[attr-defined]
 
 
-OPEN_STAGES = [
-    (value, label) for value, label in DealStage.choices if STAGE_STATUS[DealStage(value)] == DealStatus.OPEN
-]
-
-
 class OpportunityForm(forms.Form):
+    """Adding an opportunity from the plan (open stages only) or changing one (any stage: won or lost
+    closes it)."""
+
     name = forms.CharField(max_length=200, label="Opportunity", help_text="What the customer could buy.")
-    amount = forms.DecimalField(min_value=0, required=False, label="Value")
-    stage = forms.ChoiceField(choices=OPEN_STAGES, initial=DealStage.PROSPECTING)
+    stage = forms.ChoiceField(choices=DealStage.choices, initial=DealStage.PROSPECTING)
+    amount = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False, label="Value")
     expected_close_on = _date("Expected close")
-    product = forms.ModelChoiceField(queryset=Product.objects.all(), required=False)
+    product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False)
     owner = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, help_text="Default: the KAM."
+        queryset=User.objects.none(), required=False, help_text="Default: the account's owner."
     )
-    objective = forms.ModelChoiceField(
-        queryset=Objective.objects.none(), required=False, label="For objective"
+    objectives = forms.ModelMultipleChoiceField(
+        queryset=Objective.objects.none(),
+        required=False,
+        label="For objectives",
+        widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, plan: AccountPlan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: AccountPlan, adding: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()  # type: ignore[attr-defined]
-        self.fields["objective"].queryset = plan.objectives.all()  # type: ignore[attr-defined]
+        self.fields["product"].queryset = Product.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["objectives"].queryset = plan.objectives.all()  # type: ignore[attr-defined]
+        if adding:
+            self.fields["stage"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in DealStage.choices if value in OPEN_STAGES
+            ]
+        else:
+            self.fields["stage"].help_text = "Won or lost closes it today."
 
 
 class StartScorecardForm(forms.Form):
@@ -239,3 +301,27 @@ class ScorecardForm(forms.Form):
                 required=False,
                 label="Score",
             )
+
+
+class CopyForm(forms.Form):
+    name = forms.CharField(
+        max_length=150, required=False, label="Name of the copy", help_text="Default: “… (copy)”."
+    )
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class TemplateSectionForm(forms.Form):
+    title = forms.CharField(max_length=150, help_text="e.g. Key players.")
+    key = forms.CharField(
+        max_length=40,
+        help_text="A short name in lower case with hyphens, e.g. key-players; plans keep it.",
+    )
+    prompt = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="What to write in this section; shown until it is written.",
+    )

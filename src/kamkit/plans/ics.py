@@ -19,6 +19,14 @@ from kamkit.plans.models import ActionOccurrence
 PRODID = "-//kamkit//account plans//EN"
 
 
+def planned_time(minutes: int) -> str:
+    """Minutes as people say them: 45 min, 1 h, 1 h 30 min."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
 def occurrence_uid(occurrence: ActionOccurrence, host: str) -> str:
     return f"occurrence-{occurrence.pk}@{host}"
 
@@ -47,9 +55,11 @@ def build_calendar(
             "" if occurrence.status == OccurrenceStatus.PENDING else f" [{occurrence.get_status_display()}]"
         )
         event.add("summary", f"{action.title} ({plan.account}){marked}")
+        planned = f"\nPlanned time: {planned_time(action.planned_minutes)}" if action.planned_minutes else ""
         event.add(
             "description",
             f"Account: {plan.account}\nPlan: {plan.period} v{plan.version}\nObjective: {objective.title}"
+            + planned
             + (f"\n\n{action.description}" if action.description else ""),
         )
         event.add("url", f"{base}{reverse('plans:execution', args=[plan.pk])}#occurrence-{occurrence.pk}")

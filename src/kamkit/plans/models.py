@@ -52,6 +52,7 @@ class PlanTemplate(AuditedModel):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=150)
     description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True, help_text="Offered for new plans; retired ones are not.")
     builtin_release = models.PositiveIntegerField(
         null=True, blank=True, help_text="For built-in content: the release of the shipped content."
     )
@@ -63,6 +64,11 @@ class PlanTemplate(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        """Shipped with kamkit: read-only (a later release may replace it); copy it to change it."""
+        return self.builtin_release is not None
 
 
 class PlanTemplateSection(AuditedModel):
@@ -223,6 +229,12 @@ class PlanAction(AuditedModel):
     cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.ONCE)
     first_due_on = models.DateField(help_text="The (first) due date.")
     repeat_until = models.DateField(null=True, blank=True, help_text="Default: the end of the plan period.")
+    planned_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text="Time planned for each occurrence, in minutes (feeds the portfolio's return on time).",
+    )
 
     access_policy: ClassVar[AccessPolicy] = inside("objective__plan__account")
 
@@ -307,6 +319,11 @@ class QuestionSet(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        """Shipped with kamkit: read-only (a later release adds to it); copy it to change it."""
+        return self.builtin_release is not None
 
     def round_name(self, number: int) -> str:
         names: list[str] = list(self.round_names or [])

@@ -145,6 +145,9 @@ class ObjectiveUpdate(Schema):
     deal_ids: list[int] | None = None
 
 
+MINUTES = "Time planned for each occurrence, in minutes (0 to 1440; null: not estimated)."
+
+
 class PlanActionRead(Schema):
     id: int
     objective_id: int
@@ -154,6 +157,7 @@ class PlanActionRead(Schema):
     cadence: Cadence
     first_due_on: dt.date
     repeat_until: dt.date | None
+    planned_minutes: int | None = Field(description=MINUTES)
 
 
 class PlanActionCreate(Schema):
@@ -163,6 +167,7 @@ class PlanActionCreate(Schema):
     cadence: Cadence = Cadence.ONCE
     first_due_on: dt.date | None = None
     repeat_until: dt.date | None = None
+    planned_minutes: int | None = Field(default=None, description=MINUTES)
 
 
 class PlanActionUpdate(Schema):
@@ -172,6 +177,7 @@ class PlanActionUpdate(Schema):
     cadence: Cadence | None = None
     first_due_on: dt.date | None = None
     repeat_until: dt.date | None = None
+    planned_minutes: int | None = Field(default=None, description=MINUTES)
 
 
 class ActionOccurrenceRead(Schema):
@@ -247,7 +253,22 @@ class OpportunityCreate(Schema):
     expected_close_on: dt.date | None = None
     product_id: int | None = None
     owner_id: int | None = None
-    objective_id: int | None = None
+    objective_id: int | None = Field(default=None, description="One objective of this plan it serves.")
+    objective_ids: list[int] = Field(default=[], description="Objectives of this plan it serves.")
+
+
+class OpportunityUpdate(Schema):
+    """What is sent changes; won or lost closes the opportunity (today, unless it was closed)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    amount: Decimal | None = None
+    stage: DealStage | None = None
+    expected_close_on: dt.date | None = None
+    product_id: int | None = None
+    owner_id: int | None = None
+    objective_ids: list[int] | None = Field(
+        default=None, description="All the objectives of this plan it serves (links to others stay)."
+    )
 
 
 class CompletionMonthRead(Schema):
@@ -311,9 +332,11 @@ class TeamDashboardRead(Schema):
 
 
 class PlanTemplateSectionRead(Schema):
+    id: int
     key: str
     title: str
     prompt: str
+    order: int
 
 
 class PlanTemplateRead(Schema):
@@ -321,7 +344,40 @@ class PlanTemplateRead(Schema):
     slug: str
     name: str
     description: str
+    is_active: bool = Field(description="Offered for new plans (false: retired).")
+    is_builtin: bool = Field(description="Ships with kamkit: read-only; copy it to change it.")
     sections: list[PlanTemplateSectionRead]
+
+
+class PlanTemplateCreate(Schema):
+    name: str = Field(min_length=1, max_length=150)
+    description: str = ""
+
+
+class PlanTemplateUpdate(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=150)
+    description: str | None = None
+    is_active: bool | None = Field(default=None, description="False retires it, true offers it again.")
+
+
+class PlanTemplateCopy(Schema):
+    name: str = Field(default="", max_length=150, description="Default: the name with “(copy)”.")
+
+
+class PlanTemplateSectionCreate(Schema):
+    key: str = Field(min_length=1, max_length=40, description="Lower case with hyphens, e.g. key-players.")
+    title: str = Field(min_length=1, max_length=150)
+    prompt: str = ""
+
+
+class PlanTemplateSectionUpdate(Schema):
+    key: str | None = Field(default=None, min_length=1, max_length=40)
+    title: str | None = Field(default=None, min_length=1, max_length=150)
+    prompt: str | None = None
+
+
+class PlanTemplateSectionOrder(Schema):
+    keys: list[str] = Field(description="Every section's key once, in the new order.")
 
 
 # Qualification ---------------------------------------------------------------------------------------
@@ -332,6 +388,7 @@ class QualificationQuestionRead(Schema):
     round: int
     text: str
     guidance: str
+    order: int
 
 
 class QualificationQuestionWrite(Schema):
@@ -347,7 +404,18 @@ class QuestionSetRead(Schema):
     description: str
     round_names: list[str]
     is_active: bool
+    is_builtin: bool = Field(description="Ships with kamkit: read-only; copy it to change it.")
     questions: list[QualificationQuestionRead]
+
+
+class QuestionSetCopy(Schema):
+    name: str = Field(default="", max_length=150, description="Default: the name with “(copy)”.")
+
+
+class QualificationQuestionOrder(Schema):
+    question_ids: list[int] = Field(
+        description="Every question's id once, in the new order (each keeps its round)."
+    )
 
 
 class QuestionSetCreate(Schema):

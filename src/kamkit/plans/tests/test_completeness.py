@@ -1,8 +1,20 @@
-"""Plan completeness, worked out by hand."""
+"""Plan completeness, worked out by hand, and what is missing or stale in a real plan."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from kamkit.plans import queries, services
+from kamkit.plans.choices import PlanStatus
 from kamkit.plans.completeness import PlanSummary, completeness
+from kamkit.plans.models import PlanSection
+from kamkit.plans.tests.fixtures import Plans
+from kamkit.users.tests.fixtures import Org
 
 
 def full(**changes: object) -> PlanSummary:
@@ -83,3 +95,43 @@ def test_partial_plan_points() -> None:
 
 def test_a_young_plan_is_not_yet_due_for_review() -> None:
     assert completeness(full(days_since_review=None, plan_age_days=20)).points["review"] == 10
+
+
+def test_stale_sections_earn_half_and_stale_measurements_are_named() -> None:
+    # given a complete plan whose goal was written 200 days ago and whose "Grow" was measured 120 days ago
+    result = completeness(full(stale_sections={"Goal": 200}, stale_measurements={"Grow": 120}))
+    # then the goal earns half its share: 25 * (4 - 0.5) / 4 = 21.875 of the 25 section points
+    assert result.points["sections"] == 21.875
+    assert result.score == 97  # 96.875 rounded half up
+    assert [g.message for g in result.gaps] == [
+        "Goal: written 200 days ago and not touched since; check it still holds.",
+        "Grow: last measured 120 days ago; record where it stands now.",
+    ]
+    # a section not written is missing, not stale
+    unwritten = completeness(full(sections={"Goal": False}, stale_sections={"Goal": 200}))
+    assert [g.message for g in unwritten.gaps] == ["Goal: not written yet."]
+
+
+@pytest.mark.django_db
+def test_plan_summary_finds_stale_sections_and_measurements(org: Org, plans: Plans) -> None:
+    # given the alpha plan's goal written long ago and its objective measured long ago
+    plan = plans.alpha
+    services.save_section(plan=plan, key="goal", text="Be their first call.")
+    services.save_section(plan=plan, key="risks", text="A new competitor.")
+    long_ago = timezone.now() - dt.timedelta(days=settings.KAMKIT_PLAN_REVIEW_DAYS + 10)
+    PlanSection.objects.filter(plan=plan, key="goal").update(updated_at=long_ago)
+    services.record_progress(
+        objective=plans.alpha_objective,
+        current=Decimal(3),
+        measured_on=timezone.localdate() - dt.timedelta(days=95),
+    )
+    # then both are named as stale, and the fresh section is not
+    summary = queries.plan_summary(plan)
+    assert summary.stale_sections == {"Goal": settings.KAMKIT_PLAN_REVIEW_DAYS + 10}
+    assert summary.stale_measurements == {"Sell into two more divisions": 95}
+    messages = [g.message for g in queries.plan_completeness(plan).gaps]
+    assert "Goal: written 100 days ago and not touched since; check it still holds." in messages
+    # and a closed plan is history: nothing in it goes stale
+    services.set_plan_status(plan=plan, status=PlanStatus.CLOSED)
+    closed = queries.plan_summary(plan)
+    assert closed.stale_sections == {} and closed.stale_measurements == {}

@@ -121,20 +121,20 @@ def test_team_dashboard_is_per_scope_and_queries_stay_flat(org: Org, book: Book)
 
 def test_plan_progress_feeds_account_health(org: Org, book: Book) -> None:
     plan = hand_made_plan(org, book)
-    with mock.patch("kamkit.plans.queries.today", return_value=ON):
+    with mock.patch("kamkit.plans.clock.today", return_value=ON):
         assert queries.plan_progress(book.alpha) == pytest.approx(7 / 11)
         assert queries.plan_progress(book.beta) is None
         health = account_queries.health_of(book.alpha)
     part = next(c for c in health.components if c.name == "Plan progress")
     assert part.value == pytest.approx(100 * 7 / 11)
     services.set_plan_status(plan=plan, status=PlanStatus.CLOSED)
-    with mock.patch("kamkit.plans.queries.today", return_value=ON):
+    with mock.patch("kamkit.plans.clock.today", return_value=ON):
         assert queries.plan_progress(book.alpha) is None
 
 
 def test_dashboard_pages_and_api_show_the_same_figures(org: Org, book: Book, api_as: Any) -> None:
     plan = hand_made_plan(org, book)
-    with mock.patch("kamkit.plans.queries.today", return_value=ON):
+    with mock.patch("kamkit.plans.clock.today", return_value=ON):
         page = signed_in(org.kam_a).get(f"/plans/{plan.pk}/dashboard/").content.decode()
         team = signed_in(org.north_manager).get("/plans/dashboard/").content.decode()
         answer = api_as(org.viewer).get(f"/plans/{plan.pk}/dashboard").json()

@@ -8,7 +8,7 @@ from kamkit.accounts.models import Account
 from kamkit.core import demo
 from kamkit.plans import builtin, queries
 from kamkit.plans.choices import OccurrenceStatus, PlanStatus
-from kamkit.plans.models import AccountPlan, ActionOccurrence, Objective
+from kamkit.plans.models import AccountPlan, ActionOccurrence, Objective, PlanAction
 from kamkit.users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -31,5 +31,7 @@ def test_demo_gives_half_the_key_accounts_an_active_plan() -> None:
     board = queries.team_dashboard(director)
     assert len(board.rows) == plans.count() and board.completion.rate is not None
     assert sum(board.tracks.values()) == Objective.objects.count()
+    assert set(PlanAction.objects.values_list("planned_minutes", flat=True)) <= {20, 60, 120}
+    assert queries.planned_minutes_of(plans.first()) > 0  # return on time has planned hours to count
     first = plans.first()
     assert first is not None and first.sections.count() == 5 and first.members.exists()

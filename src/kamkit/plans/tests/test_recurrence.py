@@ -136,3 +136,66 @@ def test_changing_a_cadence_regenerates_from_the_organisation_s_today(
     assert [d for d in dates if d > D(2027, 2, 1)] == [
         D(2027, 2, 8) + dt.timedelta(weeks=n) for n in range(8)
     ]
+
+
+def test_actions_write_their_occurrences_across_month_ends_and_leap_years(org: Org, book: Book) -> None:
+    # given a plan over 2027-2029 (2028 is a leap year)
+    plan = make_plan(book.beta, period="2027-29", starts_on=D(2027, 12, 1), ends_on=D(2029, 3, 31))
+    objective = make_objective(plan, due_on=D(2029, 3, 31))
+    # when a monthly action starts on 31 December and a yearly one on 29 February 2028
+    monthly = make_action(objective, cadence=Cadence.MONTHLY, first_due_on=D(2027, 12, 31))
+    yearly = make_action(objective, title="Renewal talk", cadence=Cadence.YEARLY, first_due_on=D(2028, 2, 29))
+    quarterly = make_action(objective, title="QBR", cadence=Cadence.QUARTERLY, first_due_on=D(2027, 12, 31))
+    # then the stored dates keep the day where the month has it and fall back to its last day
+    monthly_dates = list(monthly.occurrences.order_by("due_on").values_list("due_on", flat=True))
+    assert monthly_dates[:5] == [
+        D(2027, 12, 31),
+        D(2028, 1, 31),
+        D(2028, 2, 29),
+        D(2028, 3, 31),
+        D(2028, 4, 30),
+    ]
+    assert (
+        D(2029, 2, 28) in monthly_dates and monthly_dates[-1] == D(2029, 3, 31) and len(monthly_dates) == 16
+    )
+    assert list(yearly.occurrences.order_by("due_on").values_list("due_on", flat=True)) == [
+        D(2028, 2, 29),
+        D(2029, 2, 28),
+    ]
+    assert list(quarterly.occurrences.order_by("due_on").values_list("due_on", flat=True)) == [
+        D(2027, 12, 31),
+        D(2028, 3, 31),
+        D(2028, 6, 30),
+        D(2028, 9, 30),
+        D(2028, 12, 31),
+        D(2029, 3, 31),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "first_kept"),
+    [("America/Los_Angeles", D(2027, 4, 30)), ("UTC", D(2027, 3, 31)), ("Asia/Tokyo", D(2027, 3, 31))],
+)
+def test_changing_an_action_at_a_month_end_keeps_the_dates_that_are_history_where_the_organisation_is(
+    org: Org, book: Book, zone: str, first_kept: dt.date
+) -> None:
+    # given a monthly action due on the last day of each month, changed at 02:00 UTC on 1 April 2027:
+    # still 31 March in Los Angeles (so the 31 March occurrence is today's and follows the change),
+    # already 1 April in UTC and Tokyo (so 31 March is past and stays)
+    instant = dt.datetime(2027, 4, 1, 2, 0, tzinfo=dt.UTC)
+    with override_settings(TIME_ZONE=zone), mock.patch("django.utils.timezone.now", return_value=instant):
+        plan = make_plan(book.beta, period="2027", starts_on=D(2027, 1, 1), ends_on=D(2027, 12, 31))
+        action = make_action(make_objective(plan), cadence=Cadence.MONTHLY, first_due_on=D(2027, 1, 31))
+        # when it moves to the 30th of each month from April on
+        services.update_action(
+            action=action,
+            data=services.ActionInput(
+                title=action.title, owner=action.owner, cadence=Cadence.MONTHLY, first_due_on=D(2027, 4, 30)
+            ),
+        )
+    dates = list(action.occurrences.order_by("due_on").values_list("due_on", flat=True))
+    # then January and February are kept everywhere; 31 March only where it was already past
+    assert dates[:2] == [D(2027, 1, 31), D(2027, 2, 28)]
+    assert dates[2] == first_kept
+    assert (D(2027, 3, 31) in dates) == (zone != "America/Los_Angeles")
+    assert dates[-1] == D(2027, 12, 30)

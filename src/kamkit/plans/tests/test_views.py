@@ -14,7 +14,7 @@ from kamkit.accounts.models import Account
 from kamkit.accounts.tests.fixtures import Book, make_account
 from kamkit.plans import builtin, services
 from kamkit.plans.choices import OccurrenceStatus, PlanStatus
-from kamkit.plans.models import AccountPlan, Objective, QuestionSet, Scorecard
+from kamkit.plans.models import AccountPlan, Objective, PlanTemplate, QuestionSet, Scorecard
 from kamkit.plans.tests.fixtures import Plans, make_plan
 from kamkit.users.tests.fixtures import Org, signed_in
 
@@ -54,6 +54,10 @@ def test_every_plan_page_opens_for_the_owner(org: Org, plans: Plans) -> None:
         f"/plans/{plan.pk}/reviews/new/",
         f"/plans/{plan.pk}/opportunities/new/",
         f"/plans/{plan.pk}/next-period/",
+        "/plans/templates/",
+        f"/plans/templates/{PlanTemplate.objects.get().pk}/",
+        f"/plans/{plan.pk}/opportunities/{services.create_opportunity(plan=plan, name='Upgrade').pk}/",
+        "/plans/new/accounts/?account=alp",
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -310,10 +314,11 @@ def test_team_review_section_and_opportunity_forms(org: Org, plans: Plans) -> No
             "name": "North depot",
             "amount": "12000",
             "stage": "proposal",
-            "objective": plans.alpha_objective.pk,
+            "objectives": [plans.alpha_objective.pk],
         },
     )
     assert opportunity.status_code == 302
+    assert [d.name for d in plans.alpha_objective.deals.all()] == ["North depot"]
     page = client.get(f"/plans/{plan.pk}/").content.decode()
     assert "Be their first call." in page and "Kam B" in page and "Go north" in page and "North depot" in page
 
