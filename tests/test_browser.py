@@ -249,7 +249,9 @@ def test_account_manager_plans_a_weekly_action_marks_it_done_and_the_dashboard_m
     # when they start a plan for it from the plans area
     page.click("#areas a[data-area=plans]")
     page.click("a[role=button]:has-text('Add')")
-    page.select_option("select[name=account]", label="Northwind Traders")
+    page.fill("input[name=account]", "northw")  # the picker suggests as they type (htmx)
+    page.click("#account-options button:has-text('Northwind Traders')")
+    assert page.input_value("input[name=account]") == "Northwind Traders"
     page.fill("input[name=period]", "Next 12 months")
     page.fill("input[name=starts_on]", (today - dt.timedelta(days=30)).isoformat())
     page.fill("input[name=ends_on]", (today + dt.timedelta(days=330)).isoformat())
@@ -336,4 +338,147 @@ def test_director_opens_the_matrix_and_sees_what_if_weights_move_the_ranking(
     page.wait_for_selector(
         "#results tbody tr:first-child td:nth-child(4) .why-body:has-text('Total = 100 x')"
     )
+    assert watch.errors == []
+
+
+def test_the_matrix_downloads_as_png_and_a_bubble_opens_the_account_score(
+    live_server: Any, page: Any, portfolio: Any
+) -> None:
+    from django.db import transaction
+
+    from kamkit.portfolio import services as portfolio_services
+    from kamkit.users.tests.fixtures import PASSWORD
+
+    with transaction.atomic():
+        portfolio_services.rescore_portfolio(as_of=portfolio.as_of)
+    director = portfolio.book.alpha.owner.manager.manager
+    watch = ConsoleWatch(page)
+    sign_in(page, live_server.url, director.email, PASSWORD)
+    page.goto(f"{live_server.url}/portfolio/")
+    assert "Scored at" in page.locator("#score-status").inner_text()
+    # when the director downloads the matrix as PNG (drawn from the SVG in the browser)
+    with page.expect_download() as caught:
+        page.click("#export-png")
+    download = caught.value
+    assert download.suggested_filename == "portfolio-matrix.png"
+    with open(download.path(), "rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+    # and clicks Alpha's bubble, then Alpha's score opens
+    alpha = portfolio.book.alpha
+    page.click(f"#matrix-svg a.bubble[data-account='{alpha.pk}']")
+    page.wait_for_url(f"{live_server.url}/portfolio/accounts/{alpha.pk}/")
+    assert "Alpha Industries" in page.locator("h1").inner_text()
+    assert watch.errors == []
+
+
+def test_account_manager_edits_an_opportunity_inline_on_the_plan(
+    live_server: Any, page: Any, plans: Any
+) -> None:
+    from kamkit.plans import services as plan_services
+    from kamkit.users.tests.fixtures import PASSWORD
+
+    # given an opportunity on kam_a's active plan
+    deal = plan_services.create_opportunity(plan=plans.alpha, name="Second site", stage="proposal")
+    watch = ConsoleWatch(page)
+    sign_in(page, live_server.url, plans.alpha.account.owner.email, PASSWORD)
+    page.goto(f"{live_server.url}/plans/{plans.alpha.pk}/")
+    row = f"#opportunity-{deal.pk}"
+    # when they edit it in place (htmx swaps the row for a form and back)
+    page.click(f"{row} a:has-text('edit')")
+    page.wait_for_selector(f"{row} select[name=stage]")
+    page.select_option(f"{row} select[name=stage]", "negotiation")
+    page.fill(f"{row} input[name=amount]", "48000")
+    page.check(f"{row} input[name=objectives]")
+    with page.expect_response(lambda r: f"/opportunities/{deal.pk}/" in r.url and r.request.method == "POST"):
+        page.click(f"{row} button:has-text('Save')")
+    # then the row shows the new stage, value and objective, and the page did not reload
+    page.wait_for_selector(f"{row} td:has-text('Negotiation')")
+    assert "48,000" in page.locator(row).inner_text()
+    assert "Sell into two more divisions" in page.locator(row).inner_text()
+    assert watch.errors == []
+
+
+def test_manager_opens_a_position_two_interviewers_score_and_the_manager_decides(
+    live_server: Any, page: Any
+) -> None:
+    from kamkit.core.choices import Role
+    from kamkit.frameworks import services as framework_services
+    from kamkit.hiring import services as hiring_services
+    from kamkit.hiring.models import Application, KitCompetency
+    from kamkit.hiring.tests.fixtures import hiring_doc, make_benchmark
+    from kamkit.users import services as user_services
+
+    # given a published framework with a Key Account Manager benchmark, a manager, two colleagues
+    # who will interview, and a candidate on file
+    benchmark = make_benchmark(framework_services.create_framework(doc=hiring_doc(), publish=True))
+    password = "browser-pass-123"
+    manager = user_services.create_user(
+        email="mia@example.test", full_name="Mia Manager", role=Role.MANAGER, password=password
+    )
+    ivy = user_services.create_user(
+        email="ivy@example.test", full_name="Ivy Interviewer", role=Role.INTERVIEWER, password=password
+    )
+    kai = user_services.create_user(
+        email="kai@example.test", full_name="Kai Account", role=Role.ACCOUNT_MANAGER, password=password
+    )
+    candidate = hiring_services.create_candidate(
+        data=hiring_services.CandidateInput(full_name="Casey Candidate", email="casey@mail.test"),
+        created_by=manager,
+    )
+    watch = ConsoleWatch(page)
+    # when the manager opens a position at level 3
+    sign_in(page, live_server.url, manager.email, password)
+    page.goto(f"{live_server.url}/hiring/")
+    page.click("a[role=button]:has-text('Add')")
+    page.fill("input[name=title]", "Key Account Manager, North")
+    page.select_option("select[name=benchmark]", str(benchmark.pk))
+    page.select_option("select[name=target_level]", "3")
+    page.select_option("select[name=hiring_manager]", str(manager.pk))
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("h1:has-text('Key Account Manager, North')")
+    # adds the candidate and puts two interviewers on the panel
+    page.select_option("select[name=candidate]", str(candidate.pk))
+    page.click("button:has-text('Add to this position')")
+    page.wait_for_selector("#panel")
+    for person in (ivy, kai):
+        page.select_option("select[name=interviewer]", str(person.pk))
+        page.click("button:has-text('Add to the panel')")
+        page.wait_for_selector(f"#panel td:has-text('{person.full_name}')")
+    competencies = {c.name: c.pk for c in KitCompetency.objects.filter(kit__opening__title__endswith="North")}
+    # then each interviewer signs in and fills their own scorecard
+    for person, ratings in ((ivy, (4, 3, 4)), (kai, (5, 3, 3))):
+        page.context.clear_cookies()
+        sign_in(page, live_server.url, person.email, password)
+        page.goto(f"{live_server.url}/hiring/")
+        page.click("#to-score a:has-text('Casey Candidate')")
+        page.wait_for_selector("h1:has-text('Scorecard: Casey Candidate')")
+        page.fill("textarea[name^=note-] >> nth=0", "Planned a retailer account; no outcome given.")
+        page.check("input[name$=-situation] >> nth=0")
+        page.check("input[name$=-action] >> nth=0")
+        for name, value in zip(("Planning", "Listening", "Follow-through"), ratings, strict=True):
+            page.check(f"input[name=rating-{competencies[name]}][value='{value}']")
+        page.select_option("select[name=recommendation]", "yes")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("button[value=submit]")
+        page.wait_for_selector("text=Scorecard submitted")
+        # the answer without a task and a result is flagged
+        assert "1 answer missing part of the STAR structure" in page.locator("#star-flags").inner_text()
+    # and the manager sees the aggregate and records the decision
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, manager.email, password)
+    application = Application.objects.get(candidate=candidate)
+    page.goto(f"{live_server.url}/hiring/applications/{application.pk}/")
+    page.click("a:has-text('Panel and decision')")
+    page.wait_for_selector("#aggregate")
+    planning = page.locator("#aggregate tr[data-competency='Planning']").inner_text()
+    assert "4.50" in planning and "4\u20135" in planning
+    # alpha over (4, 5), (3, 3), (4, 3): observed 4, expected 40 over n = 6 -> 1 - 5 * 4 / 40 = 0.50
+    assert "0.50" in page.locator("#agreement").inner_text()
+    assert "Krippendorff's alpha (interval)" in page.locator("#agreement").inner_text()
+    page.check("input[name=outcome][value=offer]")
+    page.fill("textarea[name=reason]", "Strongest planning evidence; both interviewers said yes.")
+    page.click("button:has-text('Record the decision')")
+    page.wait_for_selector("text=Decision recorded: make an offer.")
+    application.refresh_from_db()
+    assert application.stage == "offer"
     assert watch.errors == []

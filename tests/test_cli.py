@@ -39,7 +39,7 @@ def wait_for(url: str, seconds: float) -> int:
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 return int(response.status)
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # a slow first answer: ask again
             time.sleep(0.3)
     raise AssertionError(f"{url} did not answer within {seconds}s")
 
@@ -134,14 +134,19 @@ def test_behind_a_tls_proxy_kamkit_sends_hsts_unless_told_not_to(tmp_path: Path)
         ["framework"],
         ["framework", "import"],
         ["framework", "export"],
+        ["questionnaire"],
+        ["questionnaire", "import"],
+        ["questionnaire", "export"],
         ["import"],
         ["import", "accounts"],
         ["import", "contacts"],
         ["import", "deals"],
+        ["import", "products"],
         ["export"],
         ["export", "accounts"],
         ["export", "contacts"],
         ["export", "deals"],
+        ["export", "products"],
         ["assessments"],
         ["assessments", "remind"],
         ["plans"],
@@ -343,6 +348,59 @@ def test_crm_import_reimport_refusal_and_export(tmp_path: Path) -> None:
     assert header.startswith("Opportunity ID,Opportunity Name,Account Name,Account ID,Product,Stage,Amount")
 
 
+def test_crm_products_then_deals_naming_unknown_products_then_stale_scores(tmp_path: Path) -> None:
+    # given a fresh database: the CRM sample's products (product, series, sales_price) and accounts
+    assert run("migrate", data_dir=tmp_path).returncode == 0
+    products = run("import", "products", str(CRM_DATA / "products.csv"), data_dir=tmp_path)
+    assert products.returncode == 0, products.stderr
+    assert products.stdout.startswith("products: 7 created, 0 updated, 0 unchanged; also created: 3 product")
+    scale = ["--revenue-scale", "1000000"]
+    accounts = run("import", "accounts", str(CRM_DATA / "accounts.csv"), *scale, data_dir=tmp_path)
+    assert accounts.returncode == 0, accounts.stderr
+    # when the deals come (their "GTXPro" is the products file's "GTX Pro"), every product is known
+    pipeline = str(CRM_DATA / "sales_pipeline_excerpt.csv")
+    deal_args = ["--unknown-owner", "empty", "--missing-account", "skip"]
+    deals = run("import", "deals", pipeline, *deal_args, data_dir=tmp_path)
+    assert deals.returncode == 0, deals.stderr
+    assert deals.stdout.startswith("deals: 29 created, 0 updated, 0 unchanged, 3 skipped (no account)")
+    # without --missing-account=skip, each deal without an account says how to leave it out
+    refused = run("import", "deals", pipeline, "--unknown-owner", "empty", data_dir=tmp_path)
+    assert refused.returncode == 1
+    assert "line 11, account: a deal needs an account and this row names none; to leave such deals out" in (
+        refused.stderr
+    )
+    assert "--missing-account=skip" in refused.stderr
+    # and the products export imports again unchanged
+    exported = tmp_path / "products.csv"
+    written = run("export", "products", str(exported), data_dir=tmp_path)
+    assert written.returncode == 0 and "wrote 7 products" in written.stdout
+    dry = run("import", "products", str(exported), "--dry-run", data_dir=tmp_path)
+    assert dry.stdout.startswith("products: 0 would be created, 0 would be updated, 7 unchanged"), dry.stderr
+    # a deal naming a product that is not here is refused, naming it; on request it is created
+    new = tmp_path / "new.csv"
+    new.write_text(
+        "opportunity_id,account,product,deal_stage,close_date,close_value\n"
+        "N1,Cancity,GTX Ultra,Won,2026-10-01,5\n"
+    )
+    unknown = run("import", "deals", str(new), data_dir=tmp_path)
+    assert unknown.returncode == 1
+    assert "line 2, product: no product 'GTX Ultra' (known: GTK 500, GTX Basic" in unknown.stderr
+    assert "--create-missing-products" in unknown.stderr
+    scored = run("portfolio", "score", data_dir=tmp_path)
+    assert scored.returncode == 0, scored.stderr
+    created = run("import", "deals", str(new), "--create-missing-products", data_dir=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert "also created: 1 product ('GTX Ultra') in the line 'Other'" in created.stdout
+    # then the scores are stale, and a re-score waits for the worker
+    assert "portfolio: Scored at " in created.stdout
+    assert "Inputs changed since" in created.stdout and "re-score queued" in created.stdout
+    worker = run("worker", "--once", "--no-schedule", data_dir=tmp_path)
+    assert worker.returncode == 0, worker.stderr
+    again = run("import", "deals", str(new), data_dir=tmp_path)
+    assert again.stdout.startswith("deals: 0 created, 0 updated, 1 unchanged"), again.stderr
+    assert "portfolio:" not in again.stdout
+
+
 def test_portfolio_score_prints_the_time_and_top_10_and_export_writes_every_account(tmp_path: Path) -> None:
     assert run("demo", "--accounts", "40", "--deals", "400", data_dir=tmp_path).returncode == 0
     scored = run("portfolio", "score", "--as-of", "2026-11-01", data_dir=tmp_path)
@@ -354,6 +412,7 @@ def test_portfolio_score_prints_the_time_and_top_10_and_export_writes_every_acco
     target = tmp_path / "scores.csv"
     exported = run("portfolio", "export", str(target), data_dir=tmp_path)
     assert exported.returncode == 0 and "wrote 40 account scores" in exported.stdout
+    assert "kamkit: Scored at " in exported.stdout  # when, and whether inputs changed since
     assert len(target.read_text(encoding="utf-8").splitlines()) == 41
     refused = run("portfolio", "score", "--as-of", "yesterday", data_dir=tmp_path)
     assert refused.returncode == 1 and "is not a date" in refused.stderr

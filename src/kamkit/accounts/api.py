@@ -20,6 +20,7 @@ from kamkit.accounts.models import (
     Division,
     FeedbackRequest,
     Interaction,
+    Product,
 )
 from kamkit.accounts.schemas import (
     AccountCompetitorRead,
@@ -391,6 +392,7 @@ def account_health(request: HttpRequest, account_id: int) -> Any:
     return {
         "score": health.score,
         "band": health.band,
+        "reason": health.reason,
         "formula": health.formula,
         "components": [
             {"name": c.name, "weight": c.weight, "value": c.value, "explanation": c.explanation}
@@ -568,7 +570,7 @@ from ninja.files import UploadedFile  # noqa: E402
 from kamkit.accounts import importers  # noqa: E402
 from kamkit.core.imports import ImportRefused  # noqa: E402
 
-CrmKind = Literal["accounts", "contacts", "deals"]
+CrmKind = Literal["accounts", "contacts", "deals", "products"]
 
 
 class CrmImportRead(Schema):
@@ -581,6 +583,7 @@ class CrmImportRead(Schema):
     updated: int
     unchanged: int
     skipped: int
+    also_created: list[str]
 
 
 def _crm_overrides(text: str) -> dict[str, str]:
@@ -621,20 +624,26 @@ def import_crm_file(
     revenue_scale: Form[Decimal] = Decimal(1),
     unknown_owner: Form[Literal["error", "empty"]] = "error",
     missing_account: Form[Literal["error", "skip"]] = "error",
+    create_missing_products: Form[bool] = False,
 ) -> Any:
-    """Import a CSV or XLSX file of accounts, contacts or deals, all or nothing.
+    """Import a CSV or XLSX file of accounts, contacts, deals or products, all or nothing.
 
     Columns are found by their Salesforce, HubSpot or snake_case names; ``overrides`` (a JSON object
     of column key to file header, '' to leave a column out) corrects the mapping. Rows with a
     stored external id update it. A file with any bad row is refused whole (400): each error's
-    ``field`` is "line N, column". 201 when written, 200 for a dry run.
+    ``field`` is "line N, column". 201 when written, 200 for a dry run. Products (reference data)
+    need the right to add products; deals may create the products they name that are not here yet
+    (``create_missing_products``).
     """
-    permissions.require(request.user, Action.ADD, Account)
+    permissions.require(request.user, Action.ADD, Product if kind == importers.PRODUCTS else Account)
     mapping = _crm_overrides(overrides)
     if not revenue_scale.is_finite() or revenue_scale <= 0:
         raise ServiceError("The revenue scale must be a positive number.", errors={"revenue_scale": ["> 0"]})
     options = importers.ImportOptions(
-        revenue_scale=revenue_scale, unknown_owner=unknown_owner, missing_account=missing_account
+        revenue_scale=revenue_scale,
+        unknown_owner=unknown_owner,
+        missing_account=missing_account,
+        create_missing_products=create_missing_products,
     )
     try:
         result = importers.import_file(
@@ -658,6 +667,7 @@ def import_crm_file(
         "updated": result.updated,
         "unchanged": result.unchanged,
         "skipped": result.skipped,
+        "also_created": result.also_created,
     }
     return Status(200 if dry_run else 201, body)
 
@@ -668,8 +678,8 @@ def import_crm_file(
     openapi_extra={
         "responses": {
             200: {
-                "description": "The accounts, contacts or deals you may see, with the columns the import "
-                "reads (streamed).",
+                "description": "The accounts, contacts, deals or products you may see, with the columns "
+                "the import reads (streamed).",
                 "content": {
                     "text/csv": {"schema": {"type": "string"}},
                     importers.CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
@@ -679,7 +689,7 @@ def import_crm_file(
     },
 )
 def export_crm_file(request: HttpRequest, kind: CrmKind, format: Literal["csv", "xlsx"] = "csv") -> Any:
-    """Accounts, contacts or deals you may see, as CSV (streamed) or XLSX."""
+    """Accounts, contacts, deals or products you may see, as CSV (streamed) or XLSX."""
     queryset = importers.visible_for_export(kind, request.user)
     response: HttpResponseBase
     if format == "csv":

@@ -10,9 +10,11 @@ The score is the weighted mean of four components, each 0-100:
 - plan progress, weight 15: the share of the account plan done * 100.
 
 A component without data (no feedback scores, no account plan, issues not known) is left out and
-the remaining weights are scaled back up to 100%. With fewer than two components left the score is
-unknown: one figure alone says too little. Contact recency always has data (never contacted
-counts as 0), so that happens when feedback, plan and issues are all missing. The score is
+the remaining weights are scaled back up to 100%. "No open issues" is no evidence about a customer
+nobody has been in touch with (never contacted, no feedback): then the issues component is left
+out too. With fewer than two components left the score is unknown, with the reason: one figure
+alone says too little. Contact recency always has data (never contacted counts as 0). So an account
+never contacted, without feedback or issues, is unknown (not enough data), not 50. The score is
 rounded half up; 70 and over is healthy, 45 to 69 watch, below 45 at risk.
 """
 
@@ -34,9 +36,9 @@ FORMULA = (
     "contact recency 25 (100 up to 14 days since the last contact, falling evenly to 0 at 90 days, "
     "0 if never contacted); "
     "open issues 25 (100 minus 5 per low, 10 per medium, 25 per high and 40 per critical issue, "
-    "not below 0); "
+    "not below 0; no evidence while nobody has been in touch: never contacted and no feedback); "
     "plan progress 15 (share of the account plan done times 100). "
-    "Fewer than two components with data: unknown. "
+    "Fewer than two components with data: unknown (not enough data). "
     "Rounded half up; 70 and over healthy, 45 to 69 watch, below 45 at risk."
 )
 
@@ -67,6 +69,12 @@ class Health:
     band: str  # "healthy" | "watch" | "at risk" | "unknown"
     components: list[HealthComponent]
     formula: str = FORMULA
+    reason: str = ""  # why the score is unknown; "" when there is one
+
+    @property
+    def label(self) -> str:
+        """The band as people read it: "unknown" says why there is no number."""
+        return "Unknown: not enough data" if self.score is None else self.band.capitalize()
 
 
 def round_half_up(value: float) -> int:
@@ -117,6 +125,11 @@ def _issues(inputs: HealthInputs) -> HealthComponent:
     counts = {severity: max(inputs.open_issues.get(severity, 0), 0) for severity in ISSUE_PENALTIES}
     penalty = sum(ISSUE_PENALTIES[severity] * count for severity, count in counts.items())
     listed = ", ".join(f"{count} {severity}" for severity, count in counts.items() if count)
+    out_of_touch = inputs.days_since_contact is None and inputs.feedback_count <= 0
+    if not listed and out_of_touch:
+        return HealthComponent(
+            "Open issues", 25, None, "No open issues, but nobody has been in touch: that says nothing yet."
+        )
     return HealthComponent(
         "Open issues",
         25,
@@ -148,7 +161,7 @@ def compute_health(inputs: HealthInputs) -> Health:
     parts = [_feedback(inputs), _contact(inputs), _issues(inputs), _plan(inputs)]
     known = [part for part in parts if part.value is not None]
     if len(known) < MIN_COMPONENTS:
-        return Health(score=None, band=UNKNOWN, components=parts)
+        return Health(score=None, band=UNKNOWN, components=parts, reason=_not_enough(parts))
     total_weight = sum(part.weight for part in known)
     components = [
         part
@@ -159,3 +172,18 @@ def compute_health(inputs: HealthInputs) -> Health:
     weighted = sum(part.weight * part.value for part in known if part.value is not None) / total_weight
     score = round_half_up(weighted)
     return Health(score=score, band=band_of(score), components=components)
+
+
+def _not_enough(parts: list[HealthComponent]) -> str:
+    """Why there is no score: what each part lacks (never contacted counts among them)."""
+    missing = [
+        part.explanation[:1].lower() + part.explanation[1:].rstrip(".")
+        for part in parts
+        if part.value is None or part.explanation == "Never contacted."
+    ]
+    known = sum(1 for part in parts if part.value is not None)
+    return (
+        f"Not enough data: {known} of {len(parts)} parts known, at least {MIN_COMPONENTS} needed. "
+        + "; ".join(missing)
+        + "."
+    )

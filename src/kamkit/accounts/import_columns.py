@@ -258,11 +258,42 @@ DEAL_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
+# What we sell: product lines are created from the names the file gives.
+PRODUCT_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "name",
+        "Product Name",
+        ("Product", "Name", "Item", "Item name", "Product Code", "SKU"),
+        _clean_text,
+        required=True,
+    ),
+    Column(
+        "line",
+        "Product Line",
+        ("Series", "Product Family", "Family", "Line", "Product Series", "Category", "Product Category"),
+        _clean_text,
+        required=True,
+    ),
+    Column(
+        "list_price",
+        "List Price",
+        ("Sales Price", "Price", "Unit Price", "UnitPrice", "List price (USD)", "Standard Price"),
+        parse_decimal,
+    ),
+)
+
+PRODUCTS = ImportKind.PRODUCTS
+IMPORT_KIND_CHOICES: tuple[tuple[str, str], ...] = tuple(ImportKind.choices)
+IMPORT_KIND_LABELS: dict[str, str] = dict(IMPORT_KIND_CHOICES)
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     ImportKind.ACCOUNTS: ACCOUNT_COLUMNS,
     ImportKind.CONTACTS: CONTACT_COLUMNS,
     ImportKind.DEALS: DEAL_COLUMNS,
+    PRODUCTS: PRODUCT_COLUMNS,
 }
+# Kinds whose rows belong to an account.
+KINDS_WITH_AN_ACCOUNT = frozenset({ImportKind.CONTACTS, ImportKind.DEALS})
 # Contacts and deals need an account: by name (or external id) or by external id alone.
 ACCOUNT_KEYS = ("account", "account_id")
 
@@ -274,7 +305,7 @@ def describe_columns(kind: str) -> str:
         also = f" (also: {', '.join(column.aliases)})" if column.aliases else ""
         required = " [required]" if column.required else ""
         lines.append(f"  {column.key:<22} {column.label}{required}{also}")
-    if kind != ImportKind.ACCOUNTS:
+    if kind in KINDS_WITH_AN_ACCOUNT:
         lines.append("  (a row needs Account Name, by name or external id, or Account ID)")
     return "\n".join(lines)
 

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from kamkit.accounts.importers import ImportOptions, Preview
+from kamkit.accounts.importers import IMPORT_KIND_CHOICES, PRODUCTS, ImportOptions, Preview
 from kamkit.core.choices import ImportKind
 
 UPLOAD_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
@@ -18,7 +18,7 @@ SAMPLES_SHOWN = 3
 
 
 class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(choices=ImportKind.choices, initial=ImportKind.ACCOUNTS, label="The file holds")
+    kind = forms.ChoiceField(choices=IMPORT_KIND_CHOICES, initial=ImportKind.ACCOUNTS, label="The file holds")
     file = forms.FileField(
         help_text="CSV or Excel (.xlsx) with a header row, e.g. a Salesforce or HubSpot export. "
         "Nothing is written until you have checked the columns and confirmed."
@@ -64,17 +64,26 @@ class ImportMappingForm(forms.Form):
                 label="Multiply annual revenue by",
                 help_text="1000000 when the file gives revenue in millions.",
             )
-        self.fields["unknown_owner"] = forms.ChoiceField(
-            choices=[("error", "Refuse the row"), ("empty", "Leave the owner empty")],
-            initial="error",
-            label="An owner who is not a kamkit user",
-            help_text="Owners are matched to people by e-mail or full name, in any case.",
-        )
+        if preview.kind != PRODUCTS:
+            self.fields["unknown_owner"] = forms.ChoiceField(
+                choices=[("error", "Refuse the row"), ("empty", "Leave the owner empty")],
+                initial="error",
+                label="An owner who is not a kamkit user",
+                help_text="Owners are matched to people by e-mail or full name, in any case.",
+            )
         if preview.kind == ImportKind.DEALS:
             self.fields["missing_account"] = forms.ChoiceField(
                 choices=[("error", "Refuse the row"), ("skip", "Leave the deal out")],
                 initial="error",
                 label="A deal without an account",
+            )
+            self.fields["create_missing_products"] = forms.TypedChoiceField(
+                choices=[("no", "Refuse the row"), ("yes", "Create them")],
+                coerce=lambda value: value == "yes",
+                initial="no",
+                label="A product that is not here yet",
+                help_text="Created products go in the product line 'Other'; import a products file to "
+                "place them in their lines.",
             )
 
     def overrides(self) -> dict[str, str]:
@@ -88,4 +97,5 @@ class ImportMappingForm(forms.Form):
             revenue_scale=data.get("revenue_scale") or Decimal(1),
             unknown_owner=data.get("unknown_owner") or "error",
             missing_account=data.get("missing_account") or "error",
+            create_missing_products=bool(data.get("create_missing_products")),
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from kamkit.accounts import health as health_rules
@@ -45,7 +46,7 @@ ACCOUNT_LIST = ListSpec(
         ListFilter("team", "Team", "team_id", convert=int),
     ),
     sort_fields={
-        "name": "name",
+        "name": "name__lower",
         "owner": "owner__full_name",
         "tier": "tier",
         "industry": "industry",
@@ -58,7 +59,7 @@ ACCOUNT_LIST = ListSpec(
 CONTACT_LIST = ListSpec(
     search_fields=("first_name", "last_name", "title", "email", "account__name"),
     filters=(ListFilter("account", "Account", "account_id", convert=int),),
-    sort_fields={"name": "last_name", "account": "account__name", "title": "title"},
+    sort_fields={"name": "last_name", "account": "account__name__lower", "title": "title"},
     default_sort="name",
 )
 
@@ -242,7 +243,7 @@ def coverage_report(user: Any) -> list[CoverageRow]:
             | Q(backup_owner__is_active=False)
         )
     )
-    for account in candidates.order_by("name"):
+    for account in candidates.order_by(Lower("name")):
         problems = []
         if account.owner is None:
             problems.append("no owner")

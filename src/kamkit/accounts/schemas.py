@@ -209,8 +209,9 @@ class HealthComponentRead(Schema):
 
 
 class HealthRead(Schema):
-    score: int | None
+    score: int | None = Field(description="0-100; none when there is not enough data (see reason).")
     band: str
+    reason: str = Field(description="Why the score is unknown; empty when there is a score.")
     formula: str
     components: list[HealthComponentRead]
 

@@ -29,7 +29,7 @@ from kamkit.accounts.forms import (
     SectionForm,
     SwotForm,
 )
-from kamkit.accounts.models import Account, AccountCompetitor, CustomerIssue, Interaction
+from kamkit.accounts.models import Account, AccountCompetitor, CustomerIssue, Interaction, Product
 from kamkit.core import permissions
 from kamkit.core.choices import Action
 from kamkit.core.errors import ServiceError
@@ -600,12 +600,22 @@ def _forget_upload(request: HttpRequest, token: str, path: Path) -> None:
         request.session[IMPORT_SESSION_KEY] = pending
 
 
+def _may_import(request: HttpRequest, kind: str, form: ImportUploadForm) -> bool:
+    """Products are reference data: only those who may add products import them."""
+    if kind == importers.PRODUCTS and not permissions.can(request.user, Action.ADD, Product):
+        form.add_error(
+            "kind", "Products are kept by directors and admins: ask one of them to import this file."
+        )
+        return False
+    return True
+
+
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Step 1: choose what the file holds and upload it; it waits under a token for the next steps."""
     permissions.require(request.user, Action.ADD, Account)
     initial_kind = request.GET.get("kind") if request.GET.get("kind") in importers.KINDS else "accounts"
     form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"kind": initial_kind})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _may_import(request, form.cleaned_data["kind"], form):
         _sweep_uploads(request)
         kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
         token = secrets.token_urlsafe(24)
@@ -649,6 +659,8 @@ def import_mapping(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, f"The upload of {pending['filename']} has expired; upload the file again.")
         return redirect("accounts:import")
     kind, filename = pending["kind"], pending["filename"]
+    if kind == importers.PRODUCTS:
+        permissions.require(request.user, Action.ADD, Product)
     preview = importers.preview(kind, path, filename=filename)
     form = ImportMappingForm(request.POST or None, preview=preview)
     result: importers.ImportResult | None = None
@@ -679,7 +691,7 @@ def import_mapping(request: HttpRequest, token: str) -> HttpResponse:
         {
             "form": form,
             "preview": preview,
-            "kind_label": ImportRun(kind=kind).get_kind_display(),
+            "kind_label": importers.IMPORT_KIND_LABELS.get(kind, kind),
             "filename": filename,
             "result": result,
             "refusal": refusal,

@@ -420,8 +420,9 @@ def cmd_crm_import(args: argparse.Namespace) -> int:
         raise InputRefused(f"cannot read {args.path}: no such file")
     options = importers.ImportOptions(
         revenue_scale=getattr(args, "revenue_scale", None) or Decimal(1),
-        unknown_owner=args.unknown_owner,
+        unknown_owner=getattr(args, "unknown_owner", "error"),
         missing_account=getattr(args, "missing_account", "error"),
+        create_missing_products=getattr(args, "create_missing_products", False),
     )
     started = time.perf_counter()
     try:
@@ -444,11 +445,17 @@ def cmd_crm_import(args: argparse.Namespace) -> int:
     print(f"{args.kind}: {result.summary()} ({result.rows:,} rows in {elapsed:.1f}s{rate})")
     if args.dry_run:
         print("dry run: nothing was written")
+    elif args.kind in ("accounts", "deals"):
+        from kamkit.portfolio.queries import score_status
+
+        status = score_status()
+        if status.stale:
+            print(f"portfolio: {status.text} ('kamkit worker' runs it, or: kamkit portfolio score)")
     return 0
 
 
 def cmd_crm_export(args: argparse.Namespace) -> int:
-    """Write accounts, contacts or deals as CSV or XLSX with the columns the import reads."""
+    """Write accounts, contacts, deals or products as CSV or XLSX with the columns the import reads."""
     from kamkit.accounts import importers
 
     _check_database()
@@ -545,6 +552,7 @@ def cmd_portfolio_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputRefused(f"cannot write {args.path}: {exc.strerror or exc}") from None
     print(f"kamkit: wrote {count:,} account scores to {args.path}")
+    print(f"kamkit: {queries.score_status().text}")
     return 0
 
 
@@ -577,17 +585,18 @@ def _revenue_scale(text: str) -> Any:
 
 
 def _add_crm_commands(add: Callable[[str, Callable[[argparse.Namespace], int], str], Any]) -> None:
-    """kamkit import|export accounts|contacts|deals FILE."""
+    """kamkit import|export accounts|contacts|deals|products FILE."""
     from kamkit.accounts.import_columns import describe_columns
 
     crm_import = add(
-        "import", lambda a: 0, "Import accounts, contacts or deals from a CRM export (CSV or XLSX)."
+        "import", lambda a: 0, "Import accounts, contacts, deals or products from a CRM export (CSV or XLSX)."
     )
     kinds = crm_import.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, what in (
         ("accounts", "customer accounts"),
         ("contacts", "contacts at the customers (their accounts must be imported first)"),
         ("deals", "won, lost and open deals (their accounts must be imported first)"),
+        ("products", "products and their product lines (before the deals that name them)"),
     ):
         sub = kinds.add_parser(
             kind,
@@ -607,13 +616,14 @@ def _add_crm_commands(add: Callable[[str, Callable[[argparse.Namespace], int], s
             metavar="KEY=HEADER",
             help="read column KEY from the file's HEADER (KEY= leaves it out); repeatable",
         )
-        sub.add_argument(
-            "--unknown-owner",
-            choices=["error", "empty"],
-            default="error",
-            help="an owner who is no kamkit user (by e-mail or full name) refuses the row (error, "
-            "the default) or is left empty",
-        )
+        if kind != "products":
+            sub.add_argument(
+                "--unknown-owner",
+                choices=["error", "empty"],
+                default="error",
+                help="an owner who is no kamkit user (by e-mail or full name) refuses the row (error, "
+                "the default) or is left empty",
+            )
         if kind == "accounts":
             sub.add_argument(
                 "--revenue-scale",
@@ -629,11 +639,17 @@ def _add_crm_commands(add: Callable[[str, Callable[[argparse.Namespace], int], s
                 default="error",
                 help="a deal without an account refuses the file (error, the default) or is left out",
             )
+            sub.add_argument(
+                "--create-missing-products",
+                action="store_true",
+                help="create the products the file names that are not here yet (in the line 'Other'); "
+                "without it such a row is refused, naming the product",
+            )
         sub.set_defaults(handler=cmd_crm_import)
 
-    crm_export = add("export", lambda a: 0, "Export accounts, contacts or deals as CSV or XLSX.")
+    crm_export = add("export", lambda a: 0, "Export accounts, contacts, deals or products as CSV or XLSX.")
     export_kinds = crm_export.add_subparsers(dest="kind", metavar="KIND", required=True)
-    for kind in ("accounts", "contacts", "deals"):
+    for kind in ("accounts", "contacts", "deals", "products"):
         sub = export_kinds.add_parser(
             kind,
             help=f"Write all {kind} to a file.",

@@ -31,6 +31,7 @@ class ImportKind(models.TextChoices):
     ACCOUNTS = "accounts", "Accounts"
     CONTACTS = "contacts", "Contacts"
     DEALS = "deals", "Deals"
+    PRODUCTS = "products", "Products"
 
 
 class ImportStatus(models.TextChoices):

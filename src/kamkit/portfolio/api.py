@@ -30,12 +30,14 @@ from kamkit.portfolio.schemas import (
     PortfolioMatrixRead,
     PortfolioSettingsRead,
     PortfolioSettingsWrite,
+    ScoreDetailRead,
     ScoreExplanationRead,
+    ScoreFreshnessRead,
     ScoreRead,
     ScoringRunRead,
     SelectionCriterionRead,
     SelectionCriterionUpdate,
-    WhatIfRowRead,
+    WhatIfResultRead,
     WhatIfWrite,
 )
 from kamkit.users.models import User
@@ -52,6 +54,33 @@ class ScoreListParams(Schema):
     team: str | None = None
     owner: str | None = None
     industry: str | None = None
+
+
+class ScorePagination(LimitOffsetPagination):
+    """Limit/offset pages of scores that also say how fresh the scores are."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        freshness: ScoreFreshnessRead
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        return {
+            **super().paginate_queryset(queryset, pagination, request, **params),
+            "freshness": _freshness(),
+        }
+
+
+def _freshness() -> dict[str, Any]:
+    status = queries.score_status()
+    return {
+        "scored_at": status.scored_at,
+        "as_of": status.run.as_of if status.run is not None else None,
+        "inputs_changed": status.inputs_changed,
+        "inputs_changed_at": status.changed_at,
+        "rescore": status.task,
+        "text": status.text,
+    }
 
 
 def _score(request: HttpRequest, account_id: int) -> AccountScore:
@@ -85,16 +114,25 @@ def update_settings(request: HttpRequest, payload: PortfolioSettingsWrite) -> An
         return services.update_settings(**payload.dict())
 
 
+@router.get("/portfolio/status", response={200: ScoreFreshnessRead, **ERROR_RESPONSES})
+def score_status(request: HttpRequest) -> Any:
+    """When the scores were computed, and whether their inputs changed since (a re-score is queued)."""
+    permissions.require(request.user, Action.VIEW, ScoringRun)
+    return _freshness()
+
+
 @router.get("/portfolio/scores", response={200: list[ScoreRead], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(ScorePagination)
 def list_scores(request: HttpRequest, params: Query[ScoreListParams]) -> Any:
-    """The ranking: the scores of the accounts the user may see, best first."""
+    """The ranking: the scores of the accounts the user may see, best first (with their freshness)."""
     return queries.SCORE_LIST.apply(queries.scores_for(request.user), params.dict())
 
 
-@router.get("/portfolio/accounts/{account_id}/score", response={200: ScoreRead, **ERROR_RESPONSES})
+@router.get("/portfolio/accounts/{account_id}/score", response={200: ScoreDetailRead, **ERROR_RESPONSES})
 def get_score(request: HttpRequest, account_id: int) -> Any:
-    return _score(request, account_id)
+    score = _score(request, account_id)
+    score.freshness = _freshness()  # type: ignore[attr-defined]
+    return score
 
 
 @router.get(
@@ -125,6 +163,7 @@ def explain_score(request: HttpRequest, account_id: int) -> Any:
         "return_on_time": e.return_on_time,
         "return_on_time_text": e.return_on_time_text,
         "lines": e.lines(),
+        "freshness": _freshness(),
     }
 
 
@@ -176,7 +215,7 @@ def remove_rating(request: HttpRequest, account_id: int, source: Source) -> Any:
     return Status(204, None)
 
 
-@router.post("/portfolio/what-if", response={200: list[WhatIfRowRead], **ERROR_RESPONSES})
+@router.post("/portfolio/what-if", response={200: WhatIfResultRead, **ERROR_RESPONSES})
 def what_if(request: HttpRequest, payload: WhatIfWrite) -> Any:
     """The ranking with other weights, computed from the stored scores; nothing is saved."""
     weights = {str(source): weight for source, weight in payload.weights.items()}
@@ -184,17 +223,20 @@ def what_if(request: HttpRequest, payload: WhatIfWrite) -> Any:
     if errors:
         raise ServiceError("The weights are not valid.", errors=errors)
     rows = queries.what_if(request.user, weights, limit=payload.limit)
-    return [
-        {
-            "account": row.account,
-            "rank": row.rank,
-            "new_rank": row.new_rank,
-            "movement": row.movement,
-            "total": row.total,
-            "new_total": row.new_total,
-        }
-        for row in rows
-    ]
+    return {
+        "freshness": _freshness(),
+        "rows": [
+            {
+                "account": row.account,
+                "rank": row.rank,
+                "new_rank": row.new_rank,
+                "movement": row.movement,
+                "total": row.total,
+                "new_total": row.new_total,
+            }
+            for row in rows
+        ],
+    }
 
 
 @router.get("/portfolio/matrix", response={200: PortfolioMatrixRead, **ERROR_RESPONSES})
@@ -220,6 +262,7 @@ def matrix(request: HttpRequest, params: Query[ScoreListParams], top: int = 150)
             }
             for s in result.top
         ],
+        "freshness": _freshness(),
     }
 
 

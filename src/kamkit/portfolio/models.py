@@ -90,8 +90,18 @@ class PortfolioSettings(AuditedModel):
         default=40, help_text="The next % to maintain; the rest: serve."
     )
     value_basis = models.CharField(max_length=10, choices=ValueBasis.choices, default=ValueBasis.REVENUE)
+    # Bookkeeping of staleness (written with UPDATE, not audited): every write that changes what the
+    # scores are computed from adds one to inputs_version; a re-score records the version it saw.
+    inputs_version = models.PositiveBigIntegerField(default=0, editable=False)
+    inputs_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rescore_task_id = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="The last background re-score queued."
+    )
 
     access_policy: ClassVar[AccessPolicy] = REFERENCE
+    audit_ignored_fields: ClassVar[frozenset[str]] = frozenset(
+        {"created_at", "updated_at", "inputs_version", "inputs_changed_at", "rescore_task_id"}
+    )
 
     class Meta:
         verbose_name = "portfolio settings"
@@ -248,6 +258,9 @@ class ScoringRun(AuditedModel):
     criteria_snapshot = models.JSONField(default=list)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    inputs_version = models.PositiveBigIntegerField(
+        default=0, help_text="PortfolioSettings.inputs_version when this re-score read its inputs."
     )
 
     access_policy: ClassVar[AccessPolicy] = REFERENCE

@@ -349,6 +349,72 @@ def latest_run() -> ScoringRun | None:
     return ScoringRun.objects.order_by("-started_at", "-id").first()
 
 
+TASK_QUEUED = "queued"
+TASK_RUNNING = "running"
+
+
+@dataclass(frozen=True)
+class ScoreStatus:
+    """When the scores were computed, and whether what they are computed from changed since."""
+
+    run: ScoringRun | None
+    inputs_changed: bool  # since the last re-score (or: never scored)
+    changed_at: dt.datetime | None  # the last change of inputs
+    task: str | None  # the background re-score: TASK_QUEUED, TASK_RUNNING or None
+
+    @property
+    def scored_at(self) -> dt.datetime | None:
+        return self.run.started_at if self.run is not None else None
+
+    @property
+    def stale(self) -> bool:
+        """Scores exist but lag behind their inputs."""
+        return self.run is not None and self.inputs_changed
+
+    @property
+    def text(self) -> str:
+        """The status in one sentence, for the command line and API clients."""
+        if self.run is None:
+            return "Not scored yet" + (f"; re-score {self.task}." if self.task else ".")
+        when = timezone.localtime(self.run.started_at).strftime("%Y-%m-%d %H:%M")
+        text = f"Scored at {when} (as of {self.run.as_of.isoformat()})."
+        if self.stale:
+            text += " Inputs changed since"
+            if self.changed_at is not None:
+                text += f" ({timezone.localtime(self.changed_at).strftime('%Y-%m-%d %H:%M')})"
+            text += f"; re-score {self.task}." if self.task else "; not re-scored yet."
+        return text
+
+
+def _task_state(task_id: str) -> str | None:
+    """What became of the last queued re-score, when the task backend can tell (the database backend
+    can; the immediate one of the tests ran it already)."""
+    from django.core.exceptions import ValidationError
+    from django.tasks import TaskResultStatus
+    from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
+
+    from kamkit.portfolio.tasks import rescore_portfolio_task
+
+    try:
+        status = rescore_portfolio_task.get_result(task_id).status
+    except (TaskResultDoesNotExist, TaskResultMismatch, NotImplementedError, ValidationError, ValueError):
+        return None
+    return {TaskResultStatus.READY: TASK_QUEUED, TaskResultStatus.RUNNING: TASK_RUNNING}.get(status)
+
+
+def score_status() -> ScoreStatus:
+    """The scores' freshness: the last re-score, whether inputs changed since, and the re-score task."""
+    row = (
+        PortfolioSettings.objects.filter(pk=1)
+        .values("inputs_version", "inputs_changed_at", "rescore_task_id")
+        .first()
+    ) or {"inputs_version": 0, "inputs_changed_at": None, "rescore_task_id": ""}
+    run = latest_run()
+    changed = run is None or row["inputs_version"] > run.inputs_version
+    task = _task_state(row["rescore_task_id"]) if changed and row["rescore_task_id"] else None
+    return ScoreStatus(run=run, inputs_changed=changed, changed_at=row["inputs_changed_at"], task=task)
+
+
 def _yes_no(value: str) -> bool:
     if value not in ("yes", "no"):
         raise ValueError(value)
@@ -387,7 +453,7 @@ SCORE_LIST = ListSpec(
     filters=SCORE_FILTERS,
     sort_fields={
         "rank": "rank",
-        "name": "account__name",
+        "name": "account__name__lower",
         "total": "total",
         "attractiveness": "attractiveness",
         "strength": "strength",
@@ -630,6 +696,7 @@ def export_rows(scores: QuerySet[AccountScore]) -> Any:
         "pipeline",
         "hours_logged",
         *(f"n_{source}" for source in ALL_SOURCES),
+        "scored_at",
     ]
     rows = scores.order_by("rank", "account_id").values_list(
         "rank",
@@ -650,12 +717,15 @@ def export_rows(scores: QuerySet[AccountScore]) -> Any:
         "account__portfolio_metrics__pipeline",
         "account__portfolio_metrics__hours_logged",
         *(f"n_{source}" for source in ALL_SOURCES),
+        "computed_at",
     )
     for row in rows.iterator(chunk_size=5000):
         yield [_csv_value(value) for value in row]
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, float):
         return f"{value:.4f}"
     if isinstance(value, bool):
@@ -676,12 +746,14 @@ def home_cards(user: Any) -> list[Any]:
     if not permissions.can(user, "view", AccountScore) or not AccountScore.objects.exists():
         return []
     not_yet = suggested.filter(account__is_key_account=False).count()
+    status = score_status()
+    note = f"{not_yet} not key accounts yet"
+    if status.scored_at is not None:
+        note += f"; scored {timezone.localtime(status.scored_at):%d %b %Y %H:%M}"
+        if status.stale:
+            note += f" (inputs changed since; re-score {status.task or 'not queued yet'})"
     return [
         HomeCard(
-            "Suggested key accounts",
-            suggested.count(),
-            "Open the portfolio",
-            "portfolio:matrix",
-            note=f"{not_yet} not key accounts yet",
+            "Suggested key accounts", suggested.count(), "Open the portfolio", "portfolio:matrix", note=note
         )
     ]

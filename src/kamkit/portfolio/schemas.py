@@ -84,6 +84,20 @@ class AccountFactsRead(Schema):
     hours_planned: float | None
 
 
+class ScoreFreshnessRead(Schema):
+    """When the scores were computed and whether what they are computed from changed since."""
+
+    scored_at: dt.datetime | None = Field(description="When the last re-score started; none: never scored.")
+    as_of: dt.date | None
+    inputs_changed: bool = Field(
+        description="Deals, accounts, logged time, ratings, criteria or settings "
+        "changed since the last re-score."
+    )
+    inputs_changed_at: dt.datetime | None
+    rescore: str | None = Field(description="The background re-score: 'queued', 'running' or none.")
+    text: str
+
+
 class ScoreRead(Schema):
     account: AccountRef
     owner: UserRef | None = Field(alias="account.owner")
@@ -106,6 +120,10 @@ class ScoreRead(Schema):
     @staticmethod
     def resolve_facts(obj: object) -> object:
         return getattr(obj.account, "portfolio_metrics", None)  # type: ignore[attr-defined]
+
+
+class ScoreDetailRead(ScoreRead):
+    freshness: ScoreFreshnessRead
 
 
 class ScoreStepRead(Schema):
@@ -140,6 +158,7 @@ class ScoreExplanationRead(Schema):
     return_on_time: float | None
     return_on_time_text: str
     lines: list[str]
+    freshness: ScoreFreshnessRead
 
 
 class ScoringRunRead(Schema):
@@ -165,6 +184,11 @@ class WhatIfRowRead(Schema):
     new_total: float
 
 
+class WhatIfResultRead(Schema):
+    freshness: ScoreFreshnessRead
+    rows: list[WhatIfRowRead]
+
+
 class PortfolioMatrixBinRead(Schema):
     strength_bin: int
     attractiveness_bin: int
@@ -186,6 +210,7 @@ class PortfolioMatrixRead(Schema):
     quadrants: dict[str, int]
     bins: list[PortfolioMatrixBinRead]
     top: list[PortfolioMatrixPointRead]
+    freshness: ScoreFreshnessRead
 
 
 # Deals --------------------------------------------------------------------------------------------

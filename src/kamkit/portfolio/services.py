@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from kamkit.accounts.choices import STAGE_STATUS, DealStage, DealStatus, Tier
@@ -39,12 +39,48 @@ def _refuse(detail: str, errors: dict[str, list[str]]) -> ServiceError:
     return ServiceError(detail, errors=errors)
 
 
+# Staleness -----------------------------------------------------------------------------------------
+
+
+def note_inputs_changed() -> None:
+    """The scores no longer reflect what they are computed from (deals, accounts, logged time,
+    ratings, criteria, settings): count the change, and re-score in the background once it commits.
+
+    Called inside the writer's transaction, so a write that rolls back changes nothing. The settings
+    row's version is bumped with one UPDATE (no audit entry: bookkeeping); a re-score records the
+    version it read (``ScoringRun.inputs_version``), so pages can tell that inputs changed since.
+    """
+    # Without the settings row nothing was ever scored (a re-score makes it): scores are missing
+    # rather than stale, and the queued re-score makes them.
+    PortfolioSettings.objects.filter(pk=1).update(
+        inputs_version=F("inputs_version") + 1, inputs_changed_at=timezone.now()
+    )
+    _queue_rescore()
+
+
 def _queue_rescore() -> None:
-    """Re-score in the background once the change is committed (many changes, one re-score)."""
+    """Queue one background re-score when the transaction commits, however many changes it holds: a
+    second change in the same (save)point of the transaction adds no second callback. Robust: a task
+    queue that fails is logged and does not fail the write that was committed."""
+    if connection.in_atomic_block:
+        here = set(connection.savepoint_ids)
+        if any(entry[1] is queue_rescore_task and entry[0] == here for entry in connection.run_on_commit):
+            return
+    transaction.on_commit(queue_rescore_task, robust=True)
+
+
+def queue_rescore_task() -> bool:
+    """Queue a background re-score, unless none is needed or one is already waiting to start (it
+    will read the latest inputs when it runs). A running one does not count: it may have read its
+    inputs before this change. Returns whether a task was queued."""
     from kamkit.portfolio.tasks import rescore_portfolio_task
 
-    requested = timezone.now().isoformat()
-    transaction.on_commit(lambda: rescore_portfolio_task.enqueue(requested))
+    status = queries.score_status()
+    if not status.inputs_changed or status.task == queries.TASK_QUEUED:
+        return False
+    result = rescore_portfolio_task.enqueue(timezone.now().isoformat())
+    PortfolioSettings.objects.filter(pk=1).update(rescore_task_id=str(result.id)[:64])
+    return True
 
 
 # Criteria and settings ----------------------------------------------------------------------------
@@ -111,7 +147,7 @@ def update_criterion(
         if value is not None:
             setattr(criterion, attribute, value)
     criterion.save()
-    _queue_rescore()
+    note_inputs_changed()
     return criterion
 
 
@@ -121,10 +157,14 @@ def set_weights(*, weights: Mapping[str, int]) -> list[SelectionCriterion]:
     errors = _weights_errors(weights, criteria)
     if errors:
         raise _refuse("The weights were not saved.", errors)
+    changed = False
     for criterion in criteria:
         if criterion.source in weights and criterion.weight != int(weights[criterion.source]):
             criterion.weight = int(weights[criterion.source])
             criterion.save()
+            changed = True
+    if changed:
+        note_inputs_changed()
     return criteria
 
 
@@ -132,6 +172,16 @@ def apply_weights(*, weights: Mapping[str, int], started_by: User | None = None)
     """Save what-if weights and re-score at once, so the saved ranking is the one just seen."""
     set_weights(weights=weights)
     return rescore_portfolio(started_by=started_by)
+
+
+SETTINGS_FIELDS = (
+    "normalisation",
+    "period_months",
+    "key_share",
+    "develop_share",
+    "maintain_share",
+    "value_basis",
+)
 
 
 def update_settings(
@@ -164,8 +214,12 @@ def update_settings(
     row = PortfolioSettings.objects.filter(pk=1).first() or PortfolioSettings(pk=1)
     row.normalisation, row.period_months, row.value_basis = normalisation, period_months, value_basis
     row.key_share, row.develop_share, row.maintain_share = key_share, develop_share, maintain_share
-    row.save()
-    _queue_rescore()
+    if row._state.adding:
+        row.save()
+    else:  # only the settings: the staleness bookkeeping is updated by others meanwhile
+        row.save(update_fields=[*SETTINGS_FIELDS, "updated_at"])
+    note_inputs_changed()
+    row.refresh_from_db()
     return row
 
 
@@ -190,13 +244,13 @@ def rate_account(
         rating = AccountRating(account=account, criterion=criterion)
     rating.score, rating.note, rating.rated_by = score, note.strip(), rated_by
     rating.save()
-    _queue_rescore()
+    note_inputs_changed()
     return rating
 
 
 def remove_rating(*, rating: AccountRating) -> None:
     rating.delete()
-    _queue_rescore()
+    note_inputs_changed()
 
 
 def save_ratings(
@@ -348,6 +402,7 @@ def rescore_portfolio(*, as_of: dt.date | None = None, started_by: User | None =
         settings_snapshot={f.name: getattr(settings, f.name) for f in fields(settings)},
         criteria_snapshot=[{f.name: getattr(c, f.name) for f in fields(c)} for c in criteria],
         started_by=started_by,
+        inputs_version=settings_row.inputs_version,
     )
 
 

@@ -1,8 +1,6 @@
-"""Background work of the portfolio: re-scoring after ratings, criteria or settings change."""
+"""Background work of the portfolio: re-scoring after what the scores are computed from changed."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.db import transaction
 from django.tasks import task
@@ -11,12 +9,16 @@ from kamkit.core.audit import acting_as
 
 
 @task()
-def rescore_portfolio_task(requested_at: str) -> bool:
-    """Re-score unless a re-score started after the change was made (then it already counts)."""
+def rescore_portfolio_task(requested_at: str = "") -> bool:
+    """Re-score when the inputs changed since the last re-score; otherwise a re-score that ran after
+    this task was queued already counted them, and nothing is done. Returns whether it re-scored.
+
+    ``requested_at`` (when the task was queued) is kept for the log and for tasks queued by older
+    versions; the decision is made from the inputs' version (``queries.score_status``).
+    """
     from kamkit.portfolio import queries, services
 
-    latest = queries.latest_run()
-    if latest is not None and latest.started_at >= dt.datetime.fromisoformat(requested_at):
+    if not queries.score_status().inputs_changed:
         return False
     with acting_as(label="task:portfolio-rescore"), transaction.atomic():
         services.rescore_portfolio()

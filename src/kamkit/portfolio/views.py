@@ -39,8 +39,10 @@ def _may_tune(request: HttpRequest) -> bool:
 
 
 def _status(request: HttpRequest) -> dict[str, Any]:
+    status = queries.score_status()
     return {
-        "run": queries.latest_run(),
+        "run": status.run,
+        "status": status,
         "may_tune": _may_tune(request),
         "unscored": accounts_for(request.user).filter(portfolio_score__isnull=True).count(),
     }
@@ -134,6 +136,9 @@ class Ranking(ListPage):
     def base_queryset(self) -> Any:
         return queries.scores_for(self.request.user)
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **_status(self.request)}
+
 
 def _score(request: HttpRequest, pk: int) -> AccountScore:
     score: AccountScore = get_object_or_404(queries.scores_for(request.user), pk=pk)
@@ -144,7 +149,12 @@ def explain(request: HttpRequest, pk: int) -> HttpResponse:
     """How one number of an account's score was computed (``part``), or all of it."""
     explained = queries.explanation_for(_score(request, pk))
     part = request.GET.get("part", "")
-    context = {"x": explained, "e": explained.explanation if explained else None, "part": part}
+    context = {
+        "x": explained,
+        "e": explained.explanation if explained else None,
+        "part": part,
+        "status": queries.score_status(),
+    }
     if is_htmx(request):
         return render(request, "portfolio/partials/explain.html", context)
     return render(request, "portfolio/explain.html", context)

@@ -142,3 +142,33 @@ def test_round_half_up_ignores_float_noise() -> None:
 def test_the_formula_is_spelled_out() -> None:
     for part in ("feedback 35", "recency 25", "issues 25", "progress 15", "90 days", "unknown", "45 to 69"):
         assert part in FORMULA
+
+
+def test_an_account_nobody_has_been_in_touch_with_is_unknown_not_50() -> None:
+    # given never contacted, no feedback, no open issues and no plan: before, contact 0 and issues
+    # 100 made (25 * 0 + 25 * 100) / 50 = 50, "watch", for a customer we know nothing about
+    health = compute_health(inputs(None, 0, None, {}, None))
+    # then there is no number, and the reason says what is missing
+    assert (health.score, health.band, health.label) == (None, "unknown", "Unknown: not enough data")
+    assert values(inputs(None, 0, None, {}, None)) == [None, 0.0, None, None]
+    assert health.components[2].explanation == (
+        "No open issues, but nobody has been in touch: that says nothing yet."
+    )
+    assert health.reason == (
+        "Not enough data: 1 of 4 parts known, at least 2 needed. "
+        "no feedback scores in the last 12 months; never contacted; "
+        "no open issues, but nobody has been in touch: that says nothing yet; no account plan to measure."
+    )
+
+
+def test_never_contacted_still_counts_once_there_is_other_evidence() -> None:
+    # given never contacted and no feedback, but an open high issue (100 - 25 = 75) and no plan
+    health = compute_health(inputs(None, 0, None, {"high": 1}, None))
+    # then (25 * 0 + 25 * 75) / 50 = 37.5, rounded half up to 38: at risk
+    assert (health.score, health.band, health.reason) == (38, "at risk", "")
+    # and with a plan a third done instead of issues: (25 * 0 + 15 * 33.3...) / 40 = 12.5: 13
+    planned = compute_health(inputs(None, 0, None, {}, 1 / 3))
+    assert (planned.score, planned.band, planned.label) == (13, "at risk", "At risk")
+    # and one feedback answer of 7 with no issues: (35 * 70 + 25 * 0 + 25 * 100) / 85 = 58.2: 58
+    answered = compute_health(inputs(7.0, 1, None, {}, None))
+    assert (answered.score, answered.band) == (58, "watch")

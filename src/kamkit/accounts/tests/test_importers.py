@@ -38,6 +38,10 @@ SAMPLE_ACCOUNTS = DATA / "accounts.csv"
 SAMPLE_DEALS = DATA / "sales_pipeline_excerpt.csv"
 MILLIONS = ImportOptions(revenue_scale=Decimal(1_000_000))
 ApiAs = Callable[[Any], Any]
+SKIP_HINT = (
+    "to leave such deals out instead, import with --missing-account=skip "
+    "(API: missing_account=skip; on the import page: 'Leave the deal out')"
+)
 
 
 def csv_bytes(rows: list[list[Any]]) -> bytes:
@@ -494,10 +498,11 @@ def test_the_sample_deals_load(
 ) -> None:
     with pytest.raises(ImportRefused) as caught:
         import_file("deals", SAMPLE_DEALS)
+    missing = f"a deal needs an account and this row names none; {SKIP_HINT}"
     assert caught.value.report().splitlines() == [
-        "line 11, account: a deal needs an account",
-        "line 32, account: a deal needs an account",
-        "line 33, account: a deal needs an account",
+        f"line 11, account: {missing}",
+        f"line 32, account: {missing}",
+        f"line 33, account: {missing}",
     ]
     assert Deal.objects.count() == 0
     result = import_file("deals", SAMPLE_DEALS, options=ImportOptions(missing_account="skip"))
@@ -554,7 +559,7 @@ def test_unknown_owners_can_be_left_empty(sample_accounts: None, products: dict[
 def test_a_first_big_import_rebuilds_the_indexes(
     sample_accounts: None, products: dict[str, Product], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importers, "_BULK_INSERT", 10)
+    monkeypatch.setattr(importers.deals, "_BULK_INSERT", 10)
     table = Deal._meta.db_table
     with connection.cursor() as cursor:
         before = connection.introspection.get_constraints(cursor, table)

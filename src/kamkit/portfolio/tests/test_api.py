@@ -108,7 +108,9 @@ def test_rating_through_the_api(org: Org, portfolio: Portfolio, api_as: ApiAs) -
 def test_what_if_ranks_without_saving(org: Org, portfolio: Portfolio, api_as: ApiAs) -> None:
     rescore()
     weights = {"revenue_current": 0, "pipeline": 60, "financial_security": 20, "share_of_wallet": 20}
-    rows = api_as(org.director).post("/portfolio/what-if", {"weights": weights}).json()
+    answer = api_as(org.director).post("/portfolio/what-if", {"weights": weights}).json()
+    assert answer["freshness"]["inputs_changed"] is False and answer["freshness"]["scored_at"]
+    rows = answer["rows"]
     assert [(r["account"]["name"], r["new_rank"], r["movement"]) for r in rows] == [
         ("Beta Logistics", 1, 1),
         ("Alpha Industries", 2, -1),
@@ -118,7 +120,7 @@ def test_what_if_ranks_without_saving(org: Org, portfolio: Portfolio, api_as: Ap
     assert [r["new_total"] for r in rows] == pytest.approx([80, 50, 30, 20 / 3])
     assert criterion(Source.PIPELINE).weight == 20 and ScoringRun.objects.count() == 1
     # an account manager gets their own accounts, with their rank in the whole portfolio
-    mine = api_as(org.kam_deep).post("/portfolio/what-if", {"weights": weights}).json()
+    mine = api_as(org.kam_deep).post("/portfolio/what-if", {"weights": weights}).json()["rows"]
     assert [(r["account"]["name"], r["new_rank"]) for r in mine] == [("Deep Foods", 3)]
     invalid = api_as(org.director).post("/portfolio/what-if", {"weights": {"pipeline": 101}})
     assert invalid.status_code == 400

@@ -100,6 +100,36 @@ def test_the_matrix_places_accounts_in_quadrants_as_worked_out(org: Org, portfol
     assert south_only.count == 1 and [s.account.name for s in south_only.top] == ["Southern Power"]
 
 
+def test_matrix_filters_by_owner_industry_and_suggested_tier(org: Org, portfolio: Portfolio) -> None:
+    from kamkit.accounts.models import Account
+
+    Account.objects.filter(pk=portfolio.book.deep.pk).update(industry="Food")
+    rescore()
+    client = signed_in(org.director)
+
+    def names(query: str) -> list[str]:
+        response = client.get(f"/portfolio/?{query}")
+        assert response.status_code == 200 and not response.context["errors"]
+        return sorted(s.account.name for s in response.context["matrix"].top)
+
+    assert names(f"owner={org.kam_b.pk}") == ["Beta Logistics"]
+    assert names("industry=Food") == ["Deep Foods"]
+    assert names("tier=key") == ["Alpha Industries"]
+    assert names(f"team={org.north.pk}&key=yes") == ["Alpha Industries", "Beta Logistics"]
+    # a bad filter value is named, and the whole portfolio shown
+    response = client.get("/portfolio/?owner=nobody")
+    assert response.context["errors"] and response.context["matrix"].count == 4
+    # and the CSV export follows the filters
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(client.get("/portfolio/export.csv?industry=Food").streaming_content).decode()
+            )
+        )
+    )
+    assert [row[2] for row in rows[1:]] == ["Deep Foods"]
+
+
 def test_matrix_exports_svg_and_csv(org: Org, portfolio: Portfolio) -> None:
     rescore()
     client = signed_in(org.director)
