@@ -75,3 +75,17 @@ def connect() -> None:
         post_save.connect(_after_save, sender=model, dispatch_uid=f"kamkit-portfolio-save-{label}")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"kamkit-portfolio-del-{label}")
     rows_imported.connect(_after_import, dispatch_uid="kamkit-portfolio-import")
+
+
+def _any_write(sender: type[Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        _note()
+
+
+def watch_inputs(*models: type[Model]) -> None:
+    """Scores also read these models (through a planned-hours provider of another app): any save or
+    delete of their rows marks the scores stale. Bulk writes send no signals; their callers note it."""
+    for model in models:
+        label = model._meta.label_lower
+        post_save.connect(_any_write, sender=model, dispatch_uid=f"kamkit-portfolio-watch-save-{label}")
+        post_delete.connect(_any_write, sender=model, dispatch_uid=f"kamkit-portfolio-watch-del-{label}")

@@ -162,3 +162,19 @@ def test_skipped_occurrences_are_not_planned_time(org: Org, plans: Plans) -> Non
     assert queries.planned_minutes_of(plans.alpha) == 60
     services.mark_occurrence(occurrence=occurrence, status=OccurrenceStatus.SKIPPED)
     assert queries.planned_minutes_of(plans.alpha) == 0
+
+
+def test_changing_planned_time_marks_the_portfolio_scores_stale(portfolio: Portfolio) -> None:
+    from kamkit.portfolio.models import PortfolioSettings
+
+    # given scored accounts with a plan whose action has planned time
+    alpha = hand_made_plans(portfolio)
+    rescore()
+    before = PortfolioSettings.objects.get().inputs_version
+    action = alpha.objectives.get().actions.get(title="B")
+    # when an occurrence is skipped (its time no longer counts)
+    occurrence = action.occurrences.filter(status=OccurrenceStatus.PENDING).first()
+    assert occurrence is not None
+    services.mark_occurrence(occurrence=occurrence, status="skipped")
+    # then the scores no longer reflect their inputs
+    assert PortfolioSettings.objects.get().inputs_version > before
