@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from kamkit.accounts import services as account_services
 from kamkit.accounts.models import Account, Deal, Product
 from kamkit.accounts.queries import accounts_for
 from kamkit.core import permissions
@@ -322,9 +323,11 @@ def _deal_account(request: HttpRequest, account_id: int) -> Account:
     return account
 
 
-def _deal_input(request: HttpRequest, data: dict[str, Any], external_id: str | None) -> services.DealInput:
+def _deal_input(
+    request: HttpRequest, data: dict[str, Any], external_id: str | None
+) -> account_services.DealInput:
     account = _deal_account(request, data["account_id"])
-    return services.DealInput(
+    return account_services.DealInput(
         account=account,
         external_id=external_id,
         name=data.get("name") or "",
@@ -385,7 +388,7 @@ def create_deal(request: HttpRequest, payload: DealWrite) -> Any:
     data = payload.dict()
     deal_input = _deal_input(request, data, data.pop("external_id"))
     with transaction.atomic():
-        deal = services.create_deal(data=deal_input)
+        deal = account_services.create_deal(data=deal_input)
     return Status(201, deal)
 
 
@@ -397,14 +400,14 @@ def update_deal(request: HttpRequest, deal_id: int, payload: DealUpdate) -> Any:
     external_id = sent.pop("external_id", deal.external_id)
     deal_input = _deal_input(request, {**_as_data(deal), **sent}, external_id)
     with transaction.atomic():
-        return services.update_deal(deal=deal, data=deal_input)
+        return account_services.update_deal(deal=deal, data=deal_input)
 
 
 @deals_router.delete("/deals/{deal_id}", response={204: None, **ERROR_RESPONSES})
 def delete_deal(request: HttpRequest, deal_id: int) -> Any:
     deal = _changeable_deal(request, deal_id)
     with transaction.atomic():
-        services.delete_deal(deal=deal)
+        account_services.delete_deal(deal=deal)
     return Status(204, None)
 
 
@@ -418,5 +421,5 @@ def upsert_deal(request: HttpRequest, external_id: str, payload: DealUpsert) -> 
         raise PermissionDenied("A deal with this external id belongs to an account you may not change.")
     deal_input = _deal_input(request, payload.dict(), external_id)
     with transaction.atomic():
-        deal, created = services.upsert_deal(data=deal_input)
+        deal, created = account_services.upsert_deal(data=deal_input)
     return Status(201 if created else 200, deal)

@@ -11,17 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from decimal import Decimal
+from dataclasses import fields
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from kamkit.accounts.choices import STAGE_STATUS, DealStage, DealStatus, Tier
-from kamkit.accounts.models import Account, Deal, Division, Product
-from kamkit.core.errors import ConflictError, ServiceError
+from kamkit.accounts.choices import Tier
+from kamkit.accounts.models import Account
+from kamkit.core.errors import ServiceError
 from kamkit.portfolio import queries, scoring
 from kamkit.portfolio.choices import ALL_SOURCES, RATED_SOURCES, Axis, Normalisation, ValueBasis
 from kamkit.portfolio.models import (
@@ -404,96 +403,3 @@ def rescore_portfolio(*, as_of: dt.date | None = None, started_by: User | None =
         started_by=started_by,
         inputs_version=settings_row.inputs_version,
     )
-
-
-# Deals -----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class DealInput:
-    account: Account
-    name: str = ""
-    external_id: str | None = None
-    product: Product | None = None
-    division: Division | None = None
-    owner: User | None = None
-    stage: str = DealStage.PROSPECTING
-    amount: Decimal | None = None
-    margin: Decimal | None = None
-    engaged_on: dt.date | None = None
-    expected_close_on: dt.date | None = None
-    closed_on: dt.date | None = None
-
-
-def deal_errors(data: DealInput, deal: Deal | None = None) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if data.stage not in DealStage.values:
-        errors["stage"] = [f"{data.stage!r} is not one of: {', '.join(DealStage.values)}."]
-    elif STAGE_STATUS[DealStage(data.stage)] != DealStatus.OPEN and data.closed_on is None:
-        errors["closed_on"] = ["A won or lost deal needs the date it closed."]
-    if data.amount is not None and data.amount < 0:
-        errors["amount"] = ["Cannot be negative."]
-    if data.division is not None and data.division.account_id != data.account.pk:
-        errors["division"] = [f"{data.division} is a division of another account."]
-    if data.owner is not None and not data.owner.is_active:
-        errors["owner"] = [f"{data.owner} is no longer active."]
-    if data.engaged_on and data.closed_on and data.closed_on < data.engaged_on:
-        errors["closed_on"] = ["A deal closes after it was engaged."]
-    if len(data.name) > 200:
-        errors["name"] = ["At most 200 characters."]
-    return errors
-
-
-def _check_external_id(external_id: str | None, deal: Deal | None) -> None:
-    if not external_id:
-        return
-    clash = Deal.objects.filter(external_id=external_id)
-    if deal is not None:
-        clash = clash.exclude(pk=deal.pk)
-    if clash.exists():
-        raise ConflictError(
-            f"Another deal has the external id {external_id!r}.", errors={"external_id": ["Taken."]}
-        )
-
-
-def _apply_deal(deal: Deal, data: DealInput) -> None:
-    for item in fields(DealInput):
-        setattr(deal, item.name, getattr(data, item.name))
-    deal.name = " ".join(data.name.split())
-    deal.external_id = data.external_id or None
-    deal.status = STAGE_STATUS[DealStage(data.stage)]
-
-
-def create_deal(*, data: DealInput) -> Deal:
-    errors = deal_errors(data)
-    if errors:
-        raise _refuse("The deal was not saved.", errors)
-    _check_external_id(data.external_id, None)
-    deal = Deal()
-    _apply_deal(deal, data)
-    deal.save()
-    return deal
-
-
-def update_deal(*, deal: Deal, data: DealInput) -> Deal:
-    errors = deal_errors(data, deal)
-    if errors:
-        raise _refuse("The deal was not saved.", errors)
-    _check_external_id(data.external_id, deal)
-    _apply_deal(deal, data)
-    deal.save()
-    return deal
-
-
-def delete_deal(*, deal: Deal) -> None:
-    deal.delete()
-
-
-def upsert_deal(*, data: DealInput) -> tuple[Deal, bool]:
-    """Create or update the deal with ``data.external_id``: a CRM sync may send it again and again."""
-    if not data.external_id:
-        raise _refuse("The deal was not saved.", {"external_id": ["An upsert needs an external id."]})
-    existing = Deal.objects.filter(external_id=data.external_id).first()
-    if existing is None:
-        return create_deal(data=data), True
-    return update_deal(deal=existing, data=data), False

@@ -1,8 +1,8 @@
 """Opportunities of a plan's account, added and changed from the plan.
 
 An opportunity is an ``accounts.Deal``. The deal rules (stages and their status, a close date for
-won and lost deals, amounts, owners, external ids) are the deal services' (today in
-``kamkit.portfolio.services``: ``DealInput``, ``create_deal``, ``update_deal``); this module calls
+won and lost deals, amounts, owners, external ids) are the deal services in
+``kamkit.accounts.services`` (``DealInput``, ``create_deal``, ``update_deal``); this module calls
 them and adds only what the plan needs: the plan is open, the deal is in the plan's account, a new
 opportunity is open and named, and links go to objectives of this plan.
 """
@@ -13,13 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kamkit.accounts import services as deal_services
 from kamkit.accounts.choices import STAGE_STATUS, DealStage, DealStatus
 from kamkit.accounts.models import Deal, Product
 from kamkit.core.errors import ServiceError
 from kamkit.plans import clock
 from kamkit.plans.models import AccountPlan, Objective
 from kamkit.plans.services.common import require_open, set_links
-from kamkit.portfolio import services as deal_services
 from kamkit.users.models import User
 
 OPEN_STAGES = [stage for stage in DealStage.values if STAGE_STATUS[DealStage(stage)] == DealStatus.OPEN]

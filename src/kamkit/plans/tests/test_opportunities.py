@@ -67,7 +67,7 @@ def test_the_deal_rules_are_the_deal_services_not_a_copy(org: Org, plans: Plans)
     assert negative.value.errors == {"amount": ["Cannot be negative."]}
     # whatever the deal services decide is what the plan answers (here: a made-up rule)
     with (
-        mock.patch("kamkit.portfolio.services.deal_errors", return_value={"stage": ["Not this quarter."]}),
+        mock.patch("kamkit.accounts.services.deal_errors", return_value={"stage": ["Not this quarter."]}),
         pytest.raises(ServiceError) as refused,
     ):
         opportunity(plans)

@@ -41,8 +41,8 @@ WEIGHTS = {
 def deal(
     account: Account, stage: str, amount: int | None, closed_on: dt.date | None = None, **extra: object
 ) -> None:
-    services.create_deal(
-        data=services.DealInput(
+    account_services.create_deal(
+        data=account_services.DealInput(
             account=account,
             stage=stage,
             amount=Decimal(amount) if amount is not None else None,

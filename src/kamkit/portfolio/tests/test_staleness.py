@@ -96,8 +96,8 @@ def test_a_deals_import_marks_scores_stale_and_queues_exactly_one_rescore(
     assert "Inputs changed since" in status.text and "re-score queued" in status.text
     # and more changes while it waits queue nothing more (it will read them when it runs)
     with committed(), transaction.atomic():
-        services.create_deal(
-            data=services.DealInput(
+        account_services.create_deal(
+            data=account_services.DealInput(
                 account=scored.book.south, stage="won", amount=Decimal(5), closed_on=scored.as_of
             )
         )
@@ -123,8 +123,8 @@ def test_a_queued_task_that_finds_the_scores_current_does_nothing(
     scored: Portfolio, task_queue: None, committed: Callable[[], Any]
 ) -> None:
     with committed(), transaction.atomic():
-        services.create_deal(
-            data=services.DealInput(account=scored.book.deep, stage="negotiation", amount=Decimal(9))
+        account_services.create_deal(
+            data=account_services.DealInput(account=scored.book.deep, stage="negotiation", amount=Decimal(9))
         )
     assert len(queued()) == 1
     rescore()  # someone pressed "Re-score now" before the worker came round
@@ -136,16 +136,16 @@ def test_a_running_rescore_does_not_hold_back_a_new_one(
     scored: Portfolio, task_queue: None, committed: Callable[[], Any]
 ) -> None:
     with committed(), transaction.atomic():
-        services.create_deal(
-            data=services.DealInput(account=scored.book.deep, stage="negotiation", amount=Decimal(9))
+        account_services.create_deal(
+            data=account_services.DealInput(account=scored.book.deep, stage="negotiation", amount=Decimal(9))
         )
     (first,) = queued()
     first.status = TaskResultStatus.RUNNING  # a worker took it; it may have read its inputs already
     first.save(update_fields=["status"])
     assert queries.score_status().task == queries.TASK_RUNNING
     with committed(), transaction.atomic():
-        services.create_deal(
-            data=services.DealInput(account=scored.book.deep, stage="proposal", amount=Decimal(3))
+        account_services.create_deal(
+            data=account_services.DealInput(account=scored.book.deep, stage="proposal", amount=Decimal(3))
         )
     assert len(queued()) == 1 and queued()[0].pk != first.pk
     assert queries.score_status().task == queries.TASK_QUEUED
@@ -155,8 +155,8 @@ def test_a_write_that_rolls_back_queues_nothing(
     scored: Portfolio, task_queue: None, committed: Callable[[], Any]
 ) -> None:
     with committed(), pytest.raises(RuntimeError), transaction.atomic():
-        services.create_deal(
-            data=services.DealInput(account=scored.book.deep, stage="negotiation", amount=Decimal(9))
+        account_services.create_deal(
+            data=account_services.DealInput(account=scored.book.deep, stage="negotiation", amount=Decimal(9))
         )
         raise RuntimeError("refused later")
     assert queued() == [] and not queries.score_status().inputs_changed
@@ -199,7 +199,7 @@ def test_only_what_the_scores_read_makes_them_stale(
 
 def _change(change: str, book: Any, deal: Deal) -> None:
     if change in ("deal amount", "deal product", "same deal sent again"):
-        data = services.DealInput(
+        data = account_services.DealInput(
             account=deal.account, name=deal.name, stage=deal.stage, amount=deal.amount, external_id="X-1"
         )
         if change == "deal amount":
@@ -208,9 +208,10 @@ def _change(change: str, book: Any, deal: Deal) -> None:
             from kamkit.accounts.models import Product, ProductLine
 
             data.product = Product.objects.create(name="GTX Pro", line=ProductLine.objects.create(name="GTX"))
-        services.update_deal(deal=deal, data=data)  # a first save gives it its CRM id: not a score input
+        # a first save gives it its CRM id: not a score input
+        account_services.update_deal(deal=deal, data=data)
         if change == "same deal sent again":
-            services.upsert_deal(data=data)
+            account_services.upsert_deal(data=data)
     elif change in ("wallet estimate", "account notes"):
         account = Account.objects.get(pk=book.beta.pk)
         if change == "wallet estimate":
