@@ -188,7 +188,11 @@ def test_worker_sends_queued_invitations(tmp_path: Path) -> None:
     mail_dir = tmp_path / "mail"
     assert not mail_dir.exists() or not any(mail_dir.iterdir())
     # when the worker runs what is queued (with the plans digest due from midnight, reminders off)
-    schedule_env = {"KAMKIT_PLANS_DIGEST_AT": "00:00", "KAMKIT_ASSESSMENT_REMINDERS_AT": "off"}
+    schedule_env = {
+        "KAMKIT_PLANS_DIGEST_AT": "00:00",
+        "KAMKIT_ASSESSMENT_REMINDERS_AT": "off",
+        "KAMKIT_SCORECARD_REMINDERS_AT": "off",
+    }
     worked = run("worker", "--once", data_dir=tmp_path, extra_env=schedule_env, timeout=60)
     assert worked.returncode == 0, worked.stderr
     # then the daily digest was queued once for today: a second run finds nothing due

@@ -148,6 +148,11 @@ KAMKIT_SCHEDULE = {
             "kamkit.assessments.tasks.send_reminders",
             env.env_time_of_day("KAMKIT_ASSESSMENT_REMINDERS_AT", "09:00"),
         ),
+        (
+            "scorecard-reminders",
+            "kamkit.hiring.tasks.send_scorecard_reminders",
+            env.env_time_of_day("KAMKIT_SCORECARD_REMINDERS_AT", "09:30"),
+        ),
     )
     if at is not None
 }

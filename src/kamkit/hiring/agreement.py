@@ -21,8 +21,15 @@ metric is ``delta(c, k) = (c - k)^2``; the *ordinal* metric uses ranks:
 ``delta(c, k) = (sum of n_g for g from c to k - (n_c + n_k) / 2)^2``. Alpha handles any number of
 raters and missing ratings. It is 1 for perfect agreement, 0 for agreement no better than chance,
 and negative when interviewers disagree more than chance would make them. It is undefined (None)
-with fewer than two pairable ratings or when every pairable rating is the same value (no variation
-to agree about).
+with fewer than two pairable ratings (one interviewer, or no competency rated by two), and when
+every pairable rating is the same value: then D_o and D_e are both 0, and 0/0 is not 1. A panel
+that gives 4 everywhere does agree, but nothing tells that agreement from what chance would give
+with no spread at all, so kamkit shows no figure and says why rather than a perfect score.
+Missing cells simply leave a unit with fewer pairable ratings (a unit with one rating drops out).
+
+kamkit reads the 1-5 ratings with the *interval* metric: the rating guide's steps are written as
+equal steps, panel means and the benchmark fit already treat them as numbers, and the ordinal
+metric's distances depend on how often each value was used, which swings with a handful of ratings.
 
 **ICC(2,1)** (Shrout and Fleiss): two-way random effects, absolute agreement, single rater, for a
 complete table of ``n`` units by ``k`` raters, from the two-way analysis of variance::
@@ -119,10 +126,18 @@ def icc_2_1(table: Table) -> float | None:
 # Reading the figures ---------------------------------------------------------------------------
 
 
-def alpha_meaning(value: float | None) -> str:
+NO_SPREAD = (
+    "No figure: every rating is the same value. The interviewers agree, but with no spread there is "
+    "nothing to tell agreement from chance; read the table."
+)
+
+
+def alpha_meaning(value: float | None, *, no_spread: bool = False) -> str:
     """Krippendorff's own reading: 0.800 and up reliable, 0.667 to 0.800 for tentative conclusions."""
+    if value is None and no_spread:
+        return NO_SPREAD
     if value is None:
-        return "Not enough data: it takes two interviewers who rated the same competencies differently."
+        return "Not enough data: it takes two interviewers who rated the same competencies."
     if value >= 0.8:
         return "Good agreement: the panel sees this candidate the same way."
     if value >= 0.667:
@@ -132,8 +147,10 @@ def alpha_meaning(value: float | None) -> str:
     return "Less agreement than chance: the interviewers rated in different directions; compare notes first."
 
 
-def icc_meaning(value: float | None) -> str:
+def icc_meaning(value: float | None, *, no_spread: bool = False) -> str:
     """Koo and Li's bands: below 0.5 poor, to 0.75 moderate, to 0.9 good, above excellent."""
+    if value is None and no_spread:
+        return "No figure: every rating is the same value."
     if value is None:
         return "Needs every interviewer to rate every competency."
     if value >= 0.9:
@@ -169,13 +186,16 @@ def panel_agreement(table: Table) -> Agreement:
         return Agreement(ALPHA, None, alpha_meaning(None), raters, len(table), 0)
     alpha = krippendorff_alpha(table)
     icc = icc_2_1(table)
+    # Every pairable rating the same: alpha is 0/0. It is left undefined rather than read as 1 (as
+    # some tools do), because agreement is only informative against the spread chance would give.
+    no_spread = bool(units) and len({value for values in units for value in values}) == 1
     return Agreement(
         ALPHA,
         alpha,
-        alpha_meaning(alpha),
+        alpha_meaning(alpha, no_spread=no_spread),
         raters,
         len(units),
         sum(len(values) for values in units),
         icc,
-        icc_meaning(icc),
+        icc_meaning(icc, no_spread=no_spread),
     )

@@ -241,7 +241,10 @@ def build_hiring(context: DemoContext) -> str:
         }
         for member, submit in members:
             interview = services.assign_interviewer(
-                application=application, interviewer=member, assigned_by=application.opening.hiring_manager
+                application=application,
+                interviewer=member,
+                assigned_by=application.opening.hiring_manager,
+                notify=False,  # demo people have demo addresses: nobody to e-mail
             )
             made["interviews"] += 1
             _score(context, interview, profile, submit=submit)

@@ -191,6 +191,16 @@ class ScheduleForm(forms.Form):
     scheduled_at = forms.DateTimeField(widget=DATETIME, required=False, label="When")
 
 
+class ReopenForm(forms.Form):
+    """Give a submitted scorecard back to its interviewer (the reason is checked by the service)."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Kept in the interview's history, which the panel reads: say why without quoting ratings.",
+    )
+
+
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
     reason = forms.CharField(

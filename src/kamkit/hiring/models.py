@@ -402,6 +402,10 @@ class Interview(AuditedModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
     summary = models.TextField(blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True, help_text="Last reopened after submission.")
+    reopened_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reopen_reason = models.TextField(blank=True, help_text="Why the submitted scorecard was reopened.")
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text="Last reminder to submit.")
 
     access_policy: ClassVar[AccessPolicy] = AccessPolicy(
         kind="people",
@@ -411,7 +415,7 @@ class Interview(AuditedModel):
     )
     # A draft's content is its author's alone; the trail of an interview is readable by the panel.
     audit_ignored_fields: ClassVar[frozenset[str]] = frozenset(
-        {"created_at", "updated_at", "draft_saved_at", "recommendation", "summary"}
+        {"created_at", "updated_at", "draft_saved_at", "recommendation", "summary", "reminded_at"}
     )
 
     class Meta:
@@ -499,6 +503,9 @@ class Decision(AuditedModel):
     )
 
     access_policy: ClassVar[AccessPolicy] = people("application__opening", interviewers=False)
+    # The evidence holds the panel's ratings; a panel member still scoring may read the decision's
+    # trail, so the figures stay out of it (they never change after the decision is recorded).
+    audit_ignored_fields: ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at", "evidence"})
 
     class Meta:
         ordering = ["application", "-decided_at", "-id"]

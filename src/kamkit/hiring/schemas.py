@@ -274,6 +274,9 @@ class InterviewRead(Schema):
     scheduled_at: dt.datetime | None
     status: InterviewStatus
     submitted_at: dt.datetime | None
+    reopened_at: dt.datetime | None = Field(description="When a submitted scorecard was last reopened.")
+    reopened_by: UserRef | None
+    reopen_reason: str
 
     @staticmethod
     def resolve_candidate(obj: Any) -> Any:
@@ -291,6 +294,10 @@ class InterviewCreate(Schema):
 
 class InterviewUpdate(Schema):
     scheduled_at: dt.datetime | None = None
+
+
+class ScorecardReopenWrite(Schema):
+    reason: str = Field(description="Why; required, kept in the interview's history (the panel reads it).")
 
 
 class QuestionNoteWrite(Schema):
@@ -336,6 +343,8 @@ class InterviewScorecardRead(Schema):
     status: InterviewStatus
     draft_saved_at: dt.datetime | None
     submitted_at: dt.datetime | None
+    reopened_at: dt.datetime | None
+    reopen_reason: str
     recommendation: str
     summary: str
     notes: list[QuestionNoteRead]
@@ -419,7 +428,10 @@ class DecisionRead(Schema):
     decided_at: dt.datetime
     stage_before: Stage
     stage_after: Stage
-    evidence: dict[str, Any]
+    evidence: dict[str, Any] = Field(description="The panel's figures when decided; {} when withheld.")
+    evidence_withheld: bool = Field(
+        default=False, description="You are on the panel and have not submitted: the figures are not shown."
+    )
 
 
 class DecisionCreate(Schema):

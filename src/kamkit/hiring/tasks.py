@@ -1,13 +1,21 @@
-"""Background work for hiring: telling an interviewer they are on a candidate's panel."""
+"""Background work for hiring: telling an interviewer they are on a candidate's panel, and reminding
+interviewers whose scorecards are still open the day after the interview.
+
+``send_scorecard_reminders`` runs daily: ``settings.KAMKIT_SCHEDULE`` has ``kamkit worker`` queue it
+at ``KAMKIT_SCORECARD_REMINDERS_AT``.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+from kamkit.core.audit import acting_as
+from kamkit.hiring import queries, services
 from kamkit.hiring.choices import InterviewStatus
 from kamkit.hiring.models import Interview
 
@@ -51,3 +59,40 @@ def notify_interviewer(interview_id: int) -> bool:
         recipient_list=[interview.interviewer.email],
     )
     return True
+
+
+@task()
+def send_scorecard_reminders() -> int:
+    """Remind each interviewer, in one e-mail, of the scorecards still open after their interview
+    date; at most once a day. Returns the number of e-mails sent."""
+    base = settings.KAMKIT_BASE_URL.rstrip("/")
+    sent = 0
+    with acting_as(label="task:hiring-reminders"):
+        for interviewer, interviews in queries.reminders_due().items():
+            lines = "\n".join(
+                f"- {i.application.candidate} for {i.application.opening} "
+                f"(interviewed {timezone.localtime(i.scheduled_at):%d %B %Y}):\n"
+                f"  {base}{reverse('hiring:scorecard', args=[i.pk])}"
+                for i in interviews
+                if i.scheduled_at is not None
+            )
+            count = len(interviews)
+            send_mail(
+                subject=(
+                    "Reminder: your scorecard is still open"
+                    if count == 1
+                    else f"Reminder: {count} scorecards are still open"
+                ),
+                message=(
+                    f"Hello {interviewer.full_name},\n\n"
+                    "The hiring manager is waiting for your view. Please submit your scorecard while the "
+                    "interview\nis fresh; the panel's ratings show once yours is in.\n\n"
+                    f"{lines}\n"
+                ),
+                from_email=None,
+                recipient_list=[interviewer.email],
+            )
+            with transaction.atomic():
+                services.record_reminders(interviews=interviews, at=timezone.now())
+            sent += 1
+    return sent

@@ -36,4 +36,5 @@ urlpatterns = [
     path("interviews/<int:pk>/kit.pdf", views.interview_kit_pdf, name="interview_kit_pdf"),
     path("interviews/<int:pk>/remove/", views.interview_remove, name="interview_remove"),
     path("interviews/<int:pk>/schedule/", views.interview_schedule, name="interview_schedule"),
+    path("interviews/<int:pk>/reopen/", views.scorecard_reopen, name="scorecard_reopen"),
 ]

@@ -81,7 +81,7 @@ def test_the_shipped_schedule_names_real_tasks() -> None:
     from django.utils.module_loading import import_string
 
     jobs = schedule.daily_jobs()
-    assert {job.name for job in jobs} == {"plans-digest", "assessment-reminders"}
+    assert {job.name for job in jobs} == {"plans-digest", "assessment-reminders", "scorecard-reminders"}
     for job in jobs:
         assert callable(import_string(job.task_path).enqueue)
 

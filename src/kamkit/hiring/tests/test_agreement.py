@@ -116,3 +116,30 @@ def test_panel_agreement_names_the_method_and_reads_the_figure() -> None:
 )
 def test_alpha_meanings(value: float | None, start: str) -> None:
     assert agreement.alpha_meaning(value).startswith(start)
+
+
+def test_krippendorff_alpha_ordinal_by_hand() -> None:
+    # Same panel, ordinal metric: distances come from ranks, not values. Totals n_2 = 2, n_3 = 4,
+    # n_4 = 3, n_5 = 3; delta(c, k) = (n_c + ... + n_k - (n_c + n_k) / 2)^2:
+    #   (2,3) (6 - 3)^2 = 9, (2,4) (9 - 2.5)^2 = 42.25, (2,5) (12 - 2.5)^2 = 90.25,
+    #   (3,4) (7 - 3.5)^2 = 12.25, (3,5) (10 - 3.5)^2 = 42.25, (4,5) (6 - 3)^2 = 9.
+    # Observed: coincidences o(4,5) = o(5,4) = 2 (rows 1 and 4) and o(2,3) = o(3,2) = 1 (row 2):
+    #   4 * 9 + 2 * 9 = 54.
+    # Expected: 2 * (2*4*9 + 2*3*42.25 + 2*3*90.25 + 4*3*12.25 + 4*3*42.25 + 3*3*9) = 2 * 1602 = 3204.
+    # alpha = 1 - (12 - 1) * 54 / 3204 = 0.814607...
+    assert agreement.krippendorff_alpha(PANEL, metric="ordinal") == pytest.approx(1 - 594 / 3204)
+    # the ordinal reading differs from the interval one: kamkit shows interval (ADR 0008)
+    assert agreement.krippendorff_alpha(PANEL) != pytest.approx(1 - 594 / 3204)
+
+
+def test_when_every_rating_is_the_same_alpha_is_undefined_and_the_page_says_why() -> None:
+    # Two interviewers giving 4 everywhere agree, but alpha is 1 - D_o / D_e with both zero: there
+    # is no spread to tell agreement from chance, so kamkit shows no figure rather than 1.
+    same = agreement.panel_agreement([[4, 4], [4, 4], [4, 4]])
+    assert same.value is None and same.icc is None and same.raters == 2
+    assert same.meaning.startswith("No figure: every rating is the same")
+    # while two interviewers who agree on different values do get 1
+    assert agreement.panel_agreement([[4, 4], [2, 2]]).value == 1.0
+    # fewer than two ratings of one competency is a different reason
+    lone = agreement.panel_agreement([[4, None], [None, 2]])
+    assert lone.value is None and lone.meaning.startswith("Not enough data")

@@ -377,3 +377,46 @@ def test_the_panel_figures_and_the_decision(org: Org, hiring: Hiring, api_as: Ap
         == 201
     )
     assert api_as(org.kam_b).get(f"/hiring/applications/{hiring.application.pk}/decisions").status_code == 403
+
+
+def test_api_lists_query_counts_do_not_grow_with_rows(
+    org: Org, hiring: Hiring, hiring_benchmark: BenchmarkProfile, api_as: ApiAs
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kamkit.hiring import services
+
+    client = api_as(org.director)
+    paths = [
+        "/hiring/openings",
+        "/hiring/candidates",
+        "/hiring/applications",
+        "/hiring/interviews",
+        f"/hiring/applications/{hiring.application.pk}/scorecards",
+        f"/hiring/applications/{hiring.application.pk}/panel",
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200, path
+            found.append(len(queries))
+        return found
+
+    score(hiring.first, ALL_FOUR)
+    counts()  # the first calls also fill caches (content types, the token)
+    few = counts()
+    for number in range(3):
+        opening = open_position(org, hiring_benchmark, title=f"KAM {number}")
+        application = add_candidate(org, opening, f"Person{number} Example")
+        services.assign_interviewer(application=application, interviewer=org.kam_a, assigned_by=org.director)
+        extra = services.assign_interviewer(
+            application=hiring.application,
+            interviewer=[org.kam_a, org.kam_deep, org.sub_manager][number],
+            assigned_by=org.director,
+        )
+        score(extra, ALL_FOUR)
+    score(hiring.second, ALL_FOUR)
+    assert counts() == few

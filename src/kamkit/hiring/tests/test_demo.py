@@ -73,3 +73,14 @@ def test_the_pages_open_on_the_demo(client: object) -> None:
         f"/hiring/candidates/{offered.candidate_id}/",
     ]:
         assert browser.get(url).status_code == 200, url
+
+
+def test_the_demo_sends_no_interview_mail(django_capture_on_commit_callbacks: object) -> None:
+    from django.core import mail
+
+    # given the demo builds its panels inside a transaction that commits
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        demo.generate(demo.DemoSize(people=40, accounts=0, deals=0), seed=7)
+    # then its seven interviews are there, and nobody at a demo address was e-mailed about them
+    assert Interview.objects.count() == 7
+    assert [m.subject for m in mail.outbox if m.subject.startswith("Interview:")] == []

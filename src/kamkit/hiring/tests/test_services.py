@@ -130,6 +130,47 @@ def test_hiring_the_last_person_fills_the_position(org: Org, hiring: Hiring) -> 
         add_candidate(org, hiring.opening, "Late Applicant")
 
 
+def test_an_offer_or_a_hire_needs_a_submitted_scorecard_whichever_way_it_is_recorded(
+    org: Org, hiring: Hiring
+) -> None:
+    # given nobody on the panel has submitted, a plain stage move may not skip the evidence either
+    for stage in (Stage.OFFER, Stage.HIRED):
+        with pytest.raises(ServiceError) as refused:
+            services.move_stage(application=hiring.application, to_stage=stage, changed_by=org.north_manager)
+        assert "submitted scorecard" in refused.value.errors["stage"][0]
+    assert moves(hiring.application)[-1] == (Stage.APPLIED, Stage.INTERVIEWING)
+    # once one is in, the move is made and written to the history with who and the note
+    score(hiring.first, ALL_FOUR)
+    change = services.move_stage(
+        application=hiring.application, to_stage=Stage.OFFER, changed_by=org.director, note="Agreed by phone."
+    )
+    assert (change.from_stage, change.to_stage, change.changed_by, change.note) == (
+        Stage.INTERVIEWING,
+        Stage.OFFER,
+        org.director,
+        "Agreed by phone.",
+    )
+
+
+def test_reopening_a_hire_reopens_the_position_it_filled(org: Org, hiring: Hiring) -> None:
+    score(hiring.first, ALL_FOUR)
+    services.record_decision(
+        application=hiring.application, outcome=Outcome.HIRE, reason="Strong.", decided_by=org.north_manager
+    )
+    hiring.opening.refresh_from_db()
+    assert hiring.opening.status == OpeningStatus.FILLED
+    services.move_stage(
+        application=hiring.application,
+        to_stage=Stage.OFFER,
+        changed_by=org.north_manager,
+        reopen=True,
+        note="The candidate turned the contract down.",
+    )
+    hiring.opening.refresh_from_db()
+    assert hiring.opening.status == OpeningStatus.OPEN and hiring.opening.closed_on is None
+    assert moves(hiring.application)[-1] == (Stage.HIRED, Stage.OFFER)
+
+
 def test_position_status_moves(org: Org, hiring_benchmark: BenchmarkProfile) -> None:
     opening = open_position(org, hiring_benchmark)
     services.set_opening_status(opening=opening, status=OpeningStatus.CLOSED)

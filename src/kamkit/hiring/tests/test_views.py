@@ -428,3 +428,48 @@ def test_a_director_adds_a_candidate_to_an_assessment_campaign(
     assert assessment.candidate == hiring.candidate and assessment.candidate_name == "Casey Candidate"
     decision = director.get(f"/hiring/applications/{hiring.application.pk}/decision/").content.decode()
     assert "As a candidate in Candidate check" in decision
+
+
+def test_detail_pages_query_counts_do_not_grow_with_the_panel_or_the_positions(
+    org: Org, hiring: Hiring, hiring_benchmark: BenchmarkProfile
+) -> None:
+    # given a panel of two with notes, and a candidate in one position
+    notes = {
+        "Planning L3 question 1.": ("Planned well.", "SA"),
+        "Planning L3 question 2.": ("No result.", "ST"),
+    }
+    score(hiring.first, ALL_FOUR, notes=notes)
+    score(hiring.second, ALL_FOUR, notes=notes)
+    client = signed_in(org.director)
+    urls = [
+        f"/hiring/applications/{hiring.application.pk}/decision/",
+        f"/hiring/applications/{hiring.application.pk}/",
+        f"/hiring/candidates/{hiring.candidate.pk}/",
+        f"/hiring/positions/{hiring.opening.pk}/",
+        f"/hiring/interviews/{hiring.first.pk}/",
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            found.append(len(queries))
+        return found
+
+    few = counts()
+    # when three more interviewers submit, and the candidate is considered for three more positions
+    for person in (org.kam_a, org.kam_deep, org.sub_manager):
+        interview = services.assign_interviewer(
+            application=hiring.application, interviewer=person, assigned_by=org.north_manager
+        )
+        score(interview, ALL_FOUR, notes=notes)
+    for number in range(3):
+        opening = open_position(org, hiring_benchmark, title=f"KAM {number}")
+        application = services.add_application(
+            candidate=hiring.candidate, opening=opening, added_by=org.north_manager
+        )
+        services.move_stage(application=application, to_stage=Stage.SCREENING, changed_by=org.north_manager)
+        add_candidate(org, hiring.opening, f"Other{number} Person")
+    # then every page costs the same number of queries
+    assert counts() == few
