@@ -9,14 +9,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from kamkit.accounts.choices import Tier
 from kamkit.accounts.import_columns import (
     ACCOUNT_COLUMNS,
 )
 from kamkit.accounts.importers.shared import (
-    _BATCH,
     _CENT,
     _REVENUE_LIMIT,
     _TIER_LABEL,
@@ -25,8 +23,6 @@ from kamkit.accounts.importers.shared import (
     HierarchyNode,
     HierarchyWords,
     ImportOptions,
-    _bulk_apply,
-    _changes,
     _check_lengths,
     _day,
     _Errors,
@@ -36,9 +32,9 @@ from kamkit.accounts.importers.shared import (
     _number,
     _People,
     _Plan,
+    _plan_linked_rows,
     _resolve_hierarchy,
     _text,
-    _writer,
     _yes,
 )
 from kamkit.accounts.models import Account
@@ -277,45 +273,14 @@ class _AccountImport:
             row.parent_node = found.get(row.node)
 
     def _plan(self, rows: list[_AccountRow], stored: dict[int, dict[str, Any]], total: int) -> _Plan:
-        creates = [row for row in rows if row.target is None]
-        updates: dict[int, dict[str, Any]] = {}
-        unchanged = 0
-        for row in rows:
-            if row.target is None:
-                continue
-            new = dict(row.values)
-            if row.has_parent:
-                new["parent_id"] = row.parent_node  # negative: a new account, known once written
-            changed = _changes(stored[row.target], new)
-            if changed:
-                updates[row.target] = changed
-            else:
-                unchanged += 1
-
-        def write() -> None:
-            now = timezone.now()
-            objects = [Account(**row.values) for row in creates]
-            for row, account in zip(creates, objects, strict=True):
-                if row.parent_node is not None and row.parent_node > 0:
-                    account.parent_id = row.parent_node
-            for start in range(0, len(objects), _BATCH):
-                Account.objects.bulk_create(objects[start : start + _BATCH])
-            made = {row.node: account.pk for row, account in zip(creates, objects, strict=True)}
-            late_parents = []
-            for row, account in zip(creates, objects, strict=True):
-                if row.parent_node is not None and row.parent_node < 0:
-                    account.parent_id = made[row.parent_node]
-                    late_parents.append(account)
-            Account.objects.bulk_update(late_parents, ["parent"], batch_size=_BATCH)
-            _bulk_apply(Account, updates, now, resolve={"parent_id": made})
-
-        return _Plan(
-            rows=total,
-            created=len(creates),
-            updated=len(updates),
-            unchanged=unchanged,
-            skipped=0,
-            step=_writer(write),
+        return _plan_linked_rows(
+            Account,
+            rows,
+            stored,
+            total,
+            link_field="parent_id",
+            link_of=lambda row: row.parent_node,
+            has_link=lambda row: row.has_parent,
         )
 
 

@@ -9,14 +9,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from kamkit.accounts.import_columns import (
     CONTACT_COLUMNS,
 )
 from kamkit.accounts.importers.shared import (
     _ATTITUDE_LABEL,
-    _BATCH,
     _ROLE_LABEL,
     MAX_ERRORS,
     HierarchyLink,
@@ -24,8 +22,6 @@ from kamkit.accounts.importers.shared import (
     HierarchyWords,
     ImportOptions,
     _Accounts,
-    _bulk_apply,
-    _changes,
     _check_lengths,
     _Errors,
     _fold,
@@ -33,10 +29,10 @@ from kamkit.accounts.importers.shared import (
     _headers,
     _People,
     _Plan,
+    _plan_linked_rows,
     _require_an_account_column,
     _resolve_hierarchy,
     _text,
-    _writer,
     _yes,
 )
 from kamkit.accounts.models import Contact
@@ -302,45 +298,14 @@ class _ContactImport:
             row.boss_node = found.get(row.node)
 
     def _plan(self, rows: list[_ContactRow], stored: dict[int, dict[str, Any]], total: int) -> _Plan:
-        creates = [row for row in rows if row.target is None]
-        updates: dict[int, dict[str, Any]] = {}
-        unchanged = 0
-        for row in rows:
-            if row.target is None:
-                continue
-            new = dict(row.values)
-            if row.has_boss:
-                new["reports_to_id"] = row.boss_node  # negative: a new contact, known once written
-            changed = _changes(stored[row.target], new)
-            if changed:
-                updates[row.target] = changed
-            else:
-                unchanged += 1
-
-        def write() -> None:
-            now = timezone.now()
-            objects = [Contact(**row.values) for row in creates]
-            for row, contact in zip(creates, objects, strict=True):
-                if row.boss_node is not None and row.boss_node > 0:
-                    contact.reports_to_id = row.boss_node
-            for start in range(0, len(objects), _BATCH):
-                Contact.objects.bulk_create(objects[start : start + _BATCH])
-            made = {row.node: contact.pk for row, contact in zip(creates, objects, strict=True)}
-            late = []
-            for row, contact in zip(creates, objects, strict=True):
-                if row.boss_node is not None and row.boss_node < 0:
-                    contact.reports_to_id = made[row.boss_node]
-                    late.append(contact)
-            Contact.objects.bulk_update(late, ["reports_to"], batch_size=_BATCH)
-            _bulk_apply(Contact, updates, now, resolve={"reports_to_id": made})
-
-        return _Plan(
-            rows=total,
-            created=len(creates),
-            updated=len(updates),
-            unchanged=unchanged,
-            skipped=0,
-            step=_writer(write),
+        return _plan_linked_rows(
+            Contact,
+            rows,
+            stored,
+            total,
+            link_field="reports_to_id",
+            link_of=lambda row: row.boss_node,
+            has_link=lambda row: row.has_boss,
         )
 
 

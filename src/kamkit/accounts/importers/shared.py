@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import Model
+from django.utils import timezone
 
 from kamkit.accounts.choices import Attitude, BuyingRole, DealStage, Tier
 from kamkit.accounts.import_columns import ACCOUNT_KEYS, COLUMNS
@@ -461,6 +462,63 @@ def _bulk_apply(
                     setattr(obj, name, value)
                 obj.updated_at = now  # type: ignore[attr-defined]
             model._default_manager.bulk_update(list(objects.values()), [*names, "updated_at"])
+
+
+def _plan_linked_rows(
+    model: type[Model],
+    rows: Sequence[Any],
+    stored: dict[int, dict[str, Any]],
+    total: int,
+    *,
+    link_field: str,
+    link_of: Callable[[Any], int | None],
+    has_link: Callable[[Any], bool],
+) -> _Plan:
+    """Creates and updates for rows that may point at another row of their kind (an account's parent,
+    a contact's boss). ``link_of(row)`` is the resolved node: positive, a stored row; negative, a row
+    this import creates, whose id is known only once it is written."""
+    creates = [row for row in rows if row.target is None]
+    updates: dict[int, dict[str, Any]] = {}
+    unchanged = 0
+    for row in rows:
+        if row.target is None:
+            continue
+        new = dict(row.values)
+        if has_link(row):
+            new[link_field] = link_of(row)
+        changed = _changes(stored[row.target], new)
+        if changed:
+            updates[row.target] = changed
+        else:
+            unchanged += 1
+
+    def write() -> None:
+        now = timezone.now()
+        objects = [model(**row.values) for row in creates]
+        for row, obj in zip(creates, objects, strict=True):
+            link = link_of(row)
+            if link is not None and link > 0:
+                setattr(obj, link_field, link)
+        for start in range(0, len(objects), _BATCH):
+            model._default_manager.bulk_create(objects[start : start + _BATCH])
+        made = {row.node: obj.pk for row, obj in zip(creates, objects, strict=True)}
+        late = []
+        for row, obj in zip(creates, objects, strict=True):
+            link = link_of(row)
+            if link is not None and link < 0:
+                setattr(obj, link_field, made[link])
+                late.append(obj)
+        model._default_manager.bulk_update(late, [link_field.removesuffix("_id")], batch_size=_BATCH)
+        _bulk_apply(model, updates, now, resolve={link_field: made})
+
+    return _Plan(
+        rows=total,
+        created=len(creates),
+        updated=len(updates),
+        unchanged=unchanged,
+        skipped=0,
+        step=_writer(write),
+    )
 
 
 def _text(value: str | None) -> str:
