@@ -71,8 +71,20 @@ def inside(request: HttpRequest, queryset: QuerySet[Any], pk: int, account_path:
     return obj
 
 
+# Service error fields that the API takes as ids under another name.
+API_FIELDS = {
+    "account": "account_id",
+    "template": "template_id",
+    "owner": "owner_id",
+    "deals": "deal_ids",
+    "objectives": "objective_ids",
+    "product": "product_id",
+    "user": "user_id",
+    "contact": "contact_id",
+}
+
+
 def api_fields(exc: ServiceError) -> ServiceError:
     """Service errors name form fields; the API names the ids it takes."""
-    renamed = {"owner": "owner_id", "deals": "deal_ids", "user": "user_id", "contact": "contact_id"}
-    exc.errors = {renamed.get(name, name): messages for name, messages in exc.errors.items()}
+    exc.errors = {API_FIELDS.get(name, name): messages for name, messages in exc.errors.items()}
     return exc

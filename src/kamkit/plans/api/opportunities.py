@@ -12,7 +12,7 @@ from kamkit.accounts.models import Deal, Product
 from kamkit.core.errors import ServiceError
 from kamkit.core.schemas import ERROR_RESPONSES
 from kamkit.plans import queries, services
-from kamkit.plans.api.base import changeable_plan, people, pick, plan_or_404, router
+from kamkit.plans.api.base import api_fields, changeable_plan, people, pick, plan_or_404, router
 from kamkit.plans.models import AccountPlan, Objective
 from kamkit.plans.schemas import OpportunityCreate, OpportunityRead, OpportunityUpdate
 
@@ -44,7 +44,7 @@ def create_opportunity(request: HttpRequest, plan_id: int, payload: OpportunityC
         with transaction.atomic():
             deal = services.add_opportunity(plan=plan, data=data)
     except ServiceError as exc:
-        raise _api_names(exc) from None
+        raise api_fields(exc) from None
     return Status(201, queries.opportunities_of(plan).get(pk=deal.pk))
 
 
@@ -55,13 +55,6 @@ def _objectives(plan: AccountPlan, ids: list[int]) -> list[Objective]:
             "Unknown objective.", errors={"objective_ids": ["Not all of them are objectives of this plan."]}
         )
     return found
-
-
-def _api_names(exc: ServiceError) -> ServiceError:
-    """Service errors name form fields; the API names the ids it takes."""
-    renamed = {"objectives": "objective_ids", "owner": "owner_id", "product": "product_id"}
-    exc.errors = {renamed.get(name, name): messages for name, messages in exc.errors.items()}
-    return exc
 
 
 @router.patch("/plans/{plan_id}/opportunities/{deal_id}", response={200: OpportunityRead, **ERROR_RESPONSES})
@@ -92,7 +85,7 @@ def update_opportunity(request: HttpRequest, plan_id: int, deal_id: int, payload
         with transaction.atomic():
             services.update_opportunity(plan=plan, deal=deal, data=data)
     except ServiceError as exc:
-        raise _api_names(exc) from None
+        raise api_fields(exc) from None
     return (
         Deal.objects.select_related("product", "owner")
         .prefetch_related(Prefetch("objectives", queryset=Objective.objects.filter(plan=plan)))

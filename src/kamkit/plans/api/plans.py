@@ -15,7 +15,7 @@ from kamkit.core.choices import Action
 from kamkit.core.errors import ServiceError
 from kamkit.core.schemas import ERROR_RESPONSES
 from kamkit.plans import queries, services
-from kamkit.plans.api.base import acting, changeable_plan, pick, plan_or_404, router
+from kamkit.plans.api.base import acting, api_fields, changeable_plan, pick, plan_or_404, router
 from kamkit.plans.models import AccountPlan, PlanTemplate
 from kamkit.plans.schemas import (
     CompletenessRead,
@@ -66,9 +66,7 @@ def create_plan(request: HttpRequest, payload: PlanCreate) -> Any:
                 created_by=acting(request),
             )
     except ServiceError as exc:
-        renamed = {"account": "account_id", "template": "template_id"}
-        exc.errors = {renamed.get(name, name): messages for name, messages in exc.errors.items()}
-        raise
+        raise api_fields(exc) from None
     return Status(201, plan)
 
 
@@ -148,8 +146,6 @@ def list_sections(request: HttpRequest, plan_id: int) -> Any:
 @router.put("/plans/{plan_id}/sections/{key}", response={200: PlanSectionRead, **ERROR_RESPONSES})
 def save_section(request: HttpRequest, plan_id: int, key: str, payload: PlanSectionWrite) -> Any:
     plan = changeable_plan(request, plan_id)
-    if not plan.sections.filter(key=key).exists():
-        raise ServiceError("No such section.", errors={"key": [f"{plan} has no section {key!r}."]})
     with transaction.atomic():
         return services.save_section(plan=plan, key=key, text=payload.text)
 

@@ -174,7 +174,7 @@ def _deal(request: HttpRequest, deal_id: int) -> Deal:
 @router.get("/opportunities/{deal_id}/scorecards", response={200: list[ScorecardRead], **ERROR_RESPONSES})
 def list_scorecards(request: HttpRequest, deal_id: int) -> Any:
     deal = _deal(request, deal_id)
-    return [scorecard_read(s) for s in queries.scorecards_for(request.user).filter(deal=deal)]
+    return [scorecard_read(s) for s in queries.scorecards_of(request.user, deal)]
 
 
 @router.post("/opportunities/{deal_id}/scorecards", response={201: ScorecardRead, **ERROR_RESPONSES})

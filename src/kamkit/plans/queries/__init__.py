@@ -68,6 +68,7 @@ from kamkit.plans.queries.qualification import (
     questions_of,
     scorecard_profile,
     scorecards_for,
+    scorecards_of,
 )
 from kamkit.plans.queries.templates import offered_templates, templates_for
 
@@ -113,6 +114,7 @@ __all__ = [
     "questions_of",
     "scorecard_profile",
     "scorecards_for",
+    "scorecards_of",
     "search_accounts",
     "situation_from_profile",
     "slipped",

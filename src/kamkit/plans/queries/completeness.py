@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Protocol
 
 from django.conf import settings
 from django.db.models import Count, Max
@@ -15,32 +16,56 @@ from kamkit.accounts.choices import DealStatus
 from kamkit.accounts.models import Deal
 from kamkit.plans import clock, smart
 from kamkit.plans import completeness as completeness_rules
-from kamkit.plans.choices import PlanStatus, TeamSide
+from kamkit.plans.choices import MetricKind, PlanStatus, TeamSide
 from kamkit.plans.models import AccountPlan, Objective
 from kamkit.plans.queries.plans import won_last_12_months
 
 
-def _objective_facts(objective: Objective, plan: AccountPlan, won: Decimal | None) -> smart.ObjectiveFacts:
+def realism_factor() -> Decimal:
+    """N in "a revenue target above N times last year's won revenue needs confirming"."""
+    return Decimal(str(settings.KAMKIT_PLAN_REALISM_FACTOR))
+
+
+class ObjectiveValues(Protocol):
+    """What the SMART check reads of an objective: a saved one, or the input for one."""
+
+    metric: str
+    metric_kind: str
+    baseline: Decimal | None
+    target: Decimal | None
+    due_on: dt.date | None
+    confirmed_realistic: bool
+
+
+def objective_facts(
+    plan: AccountPlan, values: ObjectiveValues, *, has_owner: bool, won: Decimal | None
+) -> smart.ObjectiveFacts:
+    """The objective as the SMART check sees it, in ``plan`` (the one place the facts are gathered,
+    for the services' refusals and for the plan pages' "not SMART yet" alike)."""
     return smart.ObjectiveFacts(
-        has_owner=objective.owner_id is not None,
-        metric=objective.metric,
-        metric_kind=objective.metric_kind,
-        baseline=objective.baseline,
-        target=objective.target,
-        due_on=objective.due_on,
+        has_owner=has_owner,
+        metric=values.metric,
+        metric_kind=values.metric_kind,
+        baseline=values.baseline,
+        target=values.target,
+        due_on=values.due_on,
         period_start=plan.starts_on,
         period_end=plan.ends_on,
         won_last_12_months=won,
-        realism_factor=Decimal(str(settings.KAMKIT_PLAN_REALISM_FACTOR)),
-        confirmed_realistic=objective.confirmed_realistic,
+        realism_factor=realism_factor(),
+        confirmed_realistic=values.confirmed_realistic,
     )
 
 
 def smart_missing(objectives: Sequence[Objective], plan: AccountPlan) -> dict[int, list[str]]:
     """Objective id -> the SMART elements it misses (empty when SMART)."""
-    won = won_last_12_months(plan.account) if any(o.metric_kind == "revenue" for o in objectives) else None
+    revenue = any(o.metric_kind == MetricKind.REVENUE for o in objectives)
+    won = won_last_12_months(plan.account) if revenue else None
     return {
-        o.pk: smart.missing_elements(smart.check_smart(_objective_facts(o, plan, won))) for o in objectives
+        o.pk: smart.missing_elements(
+            smart.check_smart(objective_facts(plan, o, has_owner=o.owner_id is not None, won=won))
+        )
+        for o in objectives
     }
 
 

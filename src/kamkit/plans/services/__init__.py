@@ -13,6 +13,7 @@ active version per account and period, and a reason for every go/no-go. One modu
 The names below are re-exported so that ``from kamkit.plans import services`` keeps working.
 """
 
+from kamkit.plans.queries.completeness import realism_factor  # the factor the SMART check applies
 from kamkit.plans.services.actions import (
     MARKS,
     MAX_PLANNED_MINUTES,
@@ -30,7 +31,6 @@ from kamkit.plans.services.objectives import (
     create_objective,
     delete_objective,
     link_deal,
-    realism_factor,
     record_progress,
     update_objective,
 )

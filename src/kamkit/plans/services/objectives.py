@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-
 from kamkit.accounts.models import Deal
 from kamkit.core.errors import ServiceError
 from kamkit.plans import clock, smart
 from kamkit.plans.choices import MetricKind
 from kamkit.plans.models import AccountPlan, ActionOccurrence, Objective
+from kamkit.plans.queries.completeness import objective_facts
 from kamkit.plans.queries.plans import won_last_12_months
 from kamkit.plans.services.common import refuse, refuse_if_marked, require_open, set_links
 from kamkit.users.models import User
@@ -37,10 +36,6 @@ class ObjectiveInput:
     deals: list[Deal] | None = None  # None: leave the links as they are
 
 
-def realism_factor() -> Decimal:
-    return Decimal(str(settings.KAMKIT_PLAN_REALISM_FACTOR))
-
-
 def _facts(plan: AccountPlan, data: ObjectiveInput) -> smart.ObjectiveFacts:
     """The objective as the SMART check sees it, with the account's won revenue looked up when needed."""
     won = (
@@ -48,19 +43,7 @@ def _facts(plan: AccountPlan, data: ObjectiveInput) -> smart.ObjectiveFacts:
         if data.metric_kind == MetricKind.REVENUE and data.target is not None
         else None
     )
-    return smart.ObjectiveFacts(
-        has_owner=data.owner is not None,
-        metric=data.metric,
-        metric_kind=data.metric_kind,
-        baseline=data.baseline,
-        target=data.target,
-        due_on=data.due_on,
-        period_start=plan.starts_on,
-        period_end=plan.ends_on,
-        won_last_12_months=won,
-        realism_factor=realism_factor(),
-        confirmed_realistic=data.confirmed_realistic,
-    )
+    return objective_facts(plan, data, has_owner=data.owner is not None, won=won)
 
 
 def _objective_errors(

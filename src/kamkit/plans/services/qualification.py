@@ -27,11 +27,7 @@ def _clean_rounds(round_names: list[str]) -> list[str]:
     return [" ".join(r.split()) for r in round_names if r.strip()]
 
 
-def create_question_set(
-    *, name: str, round_names: list[str], description: str = "", slug: str = ""
-) -> QuestionSet:
-    name = " ".join(name.split())
-    rounds = _clean_rounds(round_names)
+def _set_errors(name: str, rounds: list[str]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = ["Give the question set a name."]
@@ -39,6 +35,15 @@ def create_question_set(
         errors["name"] = ["At most 150 characters."]
     if not rounds:
         errors["round_names"] = ["Name at least one round."]
+    return errors
+
+
+def create_question_set(
+    *, name: str, round_names: list[str], description: str = "", slug: str = ""
+) -> QuestionSet:
+    name = " ".join(name.split())
+    rounds = _clean_rounds(round_names)
+    errors = _set_errors(name, rounds)
     slug = slugify(slug or name)[:80]
     if name and QuestionSet.objects.filter(slug=slug).exists():
         errors["name"] = [f"A question set {slug!r} exists already."]
@@ -59,13 +64,7 @@ def update_question_set(
     content = (name, rounds, description.strip())
     if content != (question_set.name, list(question_set.round_names or []), question_set.description):
         _require_editable(question_set)
-    errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = ["Give the question set a name."]
-    elif len(name) > 150:
-        errors["name"] = ["At most 150 characters."]
-    if not rounds:
-        errors["round_names"] = ["Name at least one round."]
+    errors = _set_errors(name, rounds)
     used = max(question_set.questions.values_list("round", flat=True), default=0)
     if len(rounds) < used:
         errors["round_names"] = [f"Questions are filed under {used} rounds; name each of them."]

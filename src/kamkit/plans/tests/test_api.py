@@ -102,7 +102,10 @@ def test_plan_lifecycle_through_the_api(org: Org, book: Book, api_as: ApiAs) -> 
         api.put(f"/plans/{made['id']}/sections/goal", {"text": "Lead supplier"}).json()["text"]
         == "Lead supplier"
     )
-    assert api.put(f"/plans/{made['id']}/sections/nope", {"text": "x"}).status_code == 400
+    nope = api.put(f"/plans/{made['id']}/sections/nope", {"text": "x"})
+    assert nope.status_code == 400  # refused by the service's rule, not a copy of it in the API
+    assert nope.json()["detail"] == "The plan has no such section."
+    assert nope.json()["errors"][0]["field"] == "key"
     assert api.patch(f"/plans/{made['id']}", {"situation": "Calm"}).json()["situation"] == "Calm"
     assert api.post(f"/plans/{made['id']}/status", {"status": "closed"}).status_code == 409
     assert api.post(f"/plans/{made['id']}/status", {"status": "active"}).json()["status"] == "active"

@@ -13,10 +13,10 @@ from kamkit.accounts.choices import DealStage, DealStatus
 from kamkit.accounts.models import Deal
 from kamkit.accounts.tests.fixtures import Book
 from kamkit.core.errors import ServiceError
-from kamkit.plans import services, smart
+from kamkit.plans import queries, services, smart
 from kamkit.plans.choices import MetricKind
 from kamkit.plans.tests.fixtures import make_plan
-from kamkit.users.tests.fixtures import Org
+from kamkit.users.tests.fixtures import Org, signed_in
 
 D = dt.date
 
@@ -141,3 +141,30 @@ def test_service_realism_uses_won_revenue_of_the_last_12_months(org: Org, book: 
         services.update_objective(objective=objective, data=data)
     objective.refresh_from_db()
     assert not objective.confirmed_realistic
+
+
+@pytest.mark.django_db
+def test_the_plan_pages_and_the_service_judge_smart_with_the_same_facts(org: Org, book: Book) -> None:
+    # given 1,000 won in the last 12 months and a revenue target of 2,000 saved under a factor of 3
+    _won(book, 1000, days_ago=30)
+    plan = make_plan(book.alpha)
+    data = services.ObjectiveInput(
+        title="Grow revenue",
+        owner=org.kam_a,
+        metric_kind=MetricKind.REVENUE,
+        metric="Revenue",
+        baseline=Decimal(1000),
+        target=Decimal(2000),
+        due_on=plan.ends_on,
+    )
+    with override_settings(KAMKIT_PLAN_REALISM_FACTOR=3.0):
+        objective = services.create_objective(plan=plan, data=data)
+        assert queries.smart_missing([objective], plan) == {objective.pk: []}
+    # when the factor is lowered, then the plan page flags it and the service refuses it alike
+    with override_settings(KAMKIT_PLAN_REALISM_FACTOR=1.5):
+        assert queries.smart_missing([objective], plan) == {objective.pk: ["realistic"]}
+        with pytest.raises(ServiceError) as refused:
+            services.update_objective(objective=objective, data=data)
+        assert set(refused.value.errors) == {"confirmed_realistic"}
+        page = signed_in(org.kam_a).get(f"/plans/{plan.pk}/").content.decode()
+        assert "Not SMART yet: realistic missing" in page

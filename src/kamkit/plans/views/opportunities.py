@@ -112,9 +112,7 @@ def opportunity_detail(request: HttpRequest, deal_pk: int) -> HttpResponse:
             )
             if scorecard is not None:
                 return redirect("plans:scorecard", pk=scorecard.pk)
-    scorecards = [
-        (s, queries.scorecard_profile(s)) for s in queries.scorecards_for(request.user).filter(deal=deal)
-    ]
+    scorecards = [(s, queries.scorecard_profile(s)) for s in queries.scorecards_of(request.user, deal)]
     return render(
         request,
         "plans/opportunity.html",
