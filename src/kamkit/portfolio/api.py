@@ -172,13 +172,6 @@ def _account(request: HttpRequest, account_id: int) -> Account:
     return get_object_or_404(accounts_for(request.user), pk=account_id)
 
 
-def _rated_criterion(source: Source) -> SelectionCriterion:
-    criterion = SelectionCriterion.objects.filter(source=source).first()
-    if criterion is None or not criterion.is_rated:
-        raise ServiceError("Not a rated criterion.", errors={"source": [f"{source} is not rated by people."]})
-    return criterion
-
-
 @router.get(
     "/portfolio/accounts/{account_id}/ratings", response={200: list[AccountRatingRead], **ERROR_RESPONSES}
 )
@@ -194,7 +187,7 @@ def rate_account(request: HttpRequest, account_id: int, source: Source, payload:
     """Rating an account needs the right to change it."""
     account = _account(request, account_id)
     permissions.require(request.user, Action.CHANGE, account)
-    criterion = _rated_criterion(source)
+    criterion = get_object_or_404(SelectionCriterion, source=source)  # the service refuses computed ones
     with transaction.atomic():
         rating = services.rate_account(
             account=account,
@@ -220,9 +213,7 @@ def remove_rating(request: HttpRequest, account_id: int, source: Source) -> Any:
 def what_if(request: HttpRequest, payload: WhatIfWrite) -> Any:
     """The ranking with other weights, computed from the stored scores; nothing is saved."""
     weights = {str(source): weight for source, weight in payload.weights.items()}
-    errors = {s: ["A weight is from 0 to 100."] for s, w in weights.items() if not 0 <= w <= 100}
-    if errors:
-        raise ServiceError("The weights are not valid.", errors=errors)
+    services.check_weights(weights)
     rows = queries.what_if(request.user, weights, limit=payload.limit)
     return {
         "freshness": _freshness(),

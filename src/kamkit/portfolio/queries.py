@@ -55,6 +55,7 @@ from kamkit.portfolio.models import (
     ScoringRun,
     SelectionCriterion,
 )
+from kamkit.users.queries import team_choices
 
 FLOAT = FloatField()
 BOOLEAN = BooleanField()
@@ -78,6 +79,11 @@ def scoring_settings(row: PortfolioSettings) -> scoring.ScoringSettings:
         maintain_share=row.maintain_share,
         value_basis=row.value_basis,
     )
+
+
+def rated_criteria() -> QuerySet[SelectionCriterion]:
+    """The criteria in use that people rate (the ratings form, in the criteria's order)."""
+    return SelectionCriterion.objects.filter(is_active=True, source__in=RATED_SOURCES)
 
 
 def criterion_spec(criterion: SelectionCriterion) -> scoring.CriterionSpec:
@@ -421,12 +427,6 @@ def _yes_no(value: str) -> bool:
     return value == "yes"
 
 
-def _team_choices() -> list[tuple[str, str]]:
-    from kamkit.users.models import Team
-
-    return [(str(pk), name) for pk, name in Team.objects.order_by("name").values_list("pk", "name")]
-
-
 def _owner_choices() -> list[tuple[str, str]]:
     from kamkit.users.models import User
 
@@ -443,7 +443,7 @@ SCORE_FILTERS = (
         choices=lambda: [("yes", "Yes"), ("no", "No")],
         convert=_yes_no,
     ),
-    ListFilter("team", "Team", "account__team_id", choices=_team_choices, convert=int),
+    ListFilter("team", "Team", "account__team_id", choices=team_choices, convert=int),
     ListFilter("owner", "Owner", "account__owner_id", choices=_owner_choices, convert=int),
     ListFilter("industry", "Industry", "account__industry__iexact", choices=lambda: industries()),
 )

@@ -85,13 +85,26 @@ def queue_rescore_task() -> bool:
 # Criteria and settings ----------------------------------------------------------------------------
 
 
-def _weights_errors(weights: Mapping[str, int], criteria: list[SelectionCriterion]) -> dict[str, list[str]]:
+def weight_errors(weights: Mapping[str, int]) -> dict[str, list[str]]:
+    """What is wrong with proposed weights ({source: weight}), per source: saved or only tried."""
     errors: dict[str, list[str]] = {}
     for source, weight in weights.items():
         if source not in ALL_SOURCES:
             errors[source] = [f"{source!r} is not a criterion source."]
         elif not 0 <= int(weight) <= 100:
             errors[source] = ["A weight is from 0 to 100."]
+    return errors
+
+
+def check_weights(weights: Mapping[str, int]) -> None:
+    """Refuse weights to try (what-if) that could not be saved one by one."""
+    errors = weight_errors(weights)
+    if errors:
+        raise _refuse("The weights are not valid.", errors)
+
+
+def _weights_errors(weights: Mapping[str, int], criteria: list[SelectionCriterion]) -> dict[str, list[str]]:
+    errors = weight_errors(weights)
     effective = [int(weights.get(c.source, c.weight)) for c in criteria if c.is_active]
     if not errors and not any(w > 0 for w in effective):
         errors[""] = ["At least one active criterion needs a weight above 0."]

@@ -19,18 +19,12 @@ from kamkit.accounts.queries import accounts_for
 from kamkit.core import permissions
 from kamkit.core.choices import Action
 from kamkit.core.errors import ServiceError
+from kamkit.core.forms import acting_user, add_service_errors, save_with_form
 from kamkit.core.views import ListPage, is_htmx
 from kamkit.portfolio import chart, queries, services
-from kamkit.portfolio.choices import QUADRANTS, RATED_SOURCES
+from kamkit.portfolio.choices import QUADRANTS
 from kamkit.portfolio.forms import CriterionForm, RatingForm, SettingsForm, WhatIfForm
 from kamkit.portfolio.models import AccountScore, PortfolioSettings, ScoringRun, SelectionCriterion
-from kamkit.users.forms import add_service_errors
-from kamkit.users.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
 
 
 def _may_tune(request: HttpRequest) -> bool:
@@ -164,18 +158,19 @@ def account_score(request: HttpRequest, pk: int) -> HttpResponse:
     """An account's score, how it was computed, and the ratings people gave it."""
     account = get_object_or_404(accounts_for(request.user).select_related("portfolio_metrics"), pk=pk)
     can_rate = permissions.can(request.user, Action.CHANGE, account)
-    rated = [c for c in SelectionCriterion.objects.filter(is_active=True) if c.source in RATED_SOURCES]
+    rated = list(queries.rated_criteria())
     ratings = {r.criterion_id: r for r in account.portfolio_ratings.select_related("rated_by")}
     form = RatingForm(request.POST or None, criteria=rated, ratings=ratings)
     if request.method == "POST":
         permissions.require(request.user, Action.CHANGE, account)
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    services.save_ratings(account=account, ratings=form.chosen(), rated_by=_user(request))
-            except ServiceError as exc:
-                add_service_errors(form, exc)
-            else:
+            changed = save_with_form(
+                form,
+                lambda: services.save_ratings(
+                    account=account, ratings=form.chosen(), rated_by=acting_user(request)
+                ),
+            )
+            if changed is not None:
                 messages.success(request, "Ratings saved; the scores follow at the next re-score.")
                 return redirect("portfolio:account", pk=account.pk)
     score = AccountScore.objects.filter(pk=account.pk).first()
@@ -208,14 +203,11 @@ def what_if(request: HttpRequest) -> HttpResponse:
     rows: list[queries.WhatIfRow] = []
     if request.method == "POST" and form.is_valid():
         if "save" in request.POST:
-            if not _may_tune(request):
-                permissions.require(request.user, Action.CHANGE, SelectionCriterion)
-            try:
-                with transaction.atomic():
-                    services.apply_weights(weights=form.weights(), started_by=_user(request))
-            except ServiceError as exc:
-                add_service_errors(form, exc)
-            else:
+            permissions.require(request.user, Action.CHANGE, SelectionCriterion)
+            run = save_with_form(
+                form, lambda: services.apply_weights(weights=form.weights(), started_by=acting_user(request))
+            )
+            if run is not None:
                 messages.success(request, "Weights saved and the portfolio re-scored.")
                 if is_htmx(request):
                     response = HttpResponse(status=204)
@@ -293,7 +285,7 @@ def criteria(request: HttpRequest) -> HttpResponse:
 def rescore(request: HttpRequest) -> HttpResponse:
     permissions.require(request.user, Action.ADD, ScoringRun)
     with transaction.atomic():
-        run = services.rescore_portfolio(started_by=_user(request))
+        run = services.rescore_portfolio(started_by=acting_user(request))
     messages.success(request, f"{run.account_count:,} accounts scored in {run.elapsed_ms / 1000:.1f} s.")
     back = request.POST.get("next", "")
     return redirect(back if back in ("portfolio:ranking", "portfolio:criteria") else "portfolio:matrix")

@@ -96,7 +96,8 @@ def test_rating_through_the_api(org: Org, portfolio: Portfolio, api_as: ApiAs) -
     again = api.put(path, {"score": 2})
     assert again.json()["score"] == 2 and AccountRating.objects.filter(account_id=beta).count() == 2
     assert api.put(path, {"score": 6}).status_code == 400  # the scale goes to 5
-    assert api.put(f"/portfolio/accounts/{beta}/ratings/{Source.PIPELINE}", {"score": 3}).status_code == 400
+    computed = api.put(f"/portfolio/accounts/{beta}/ratings/{Source.PIPELINE}", {"score": 3})
+    assert computed.status_code == 400 and computed.json()["errors"][0]["field"] == "criterion"
     assert api.put(path, {"score": 0}).status_code == 422
     listed = api.get(f"/portfolio/accounts/{beta}/ratings").json()
     assert {r["source"] for r in listed} == {"financial_security", "strategic_coherence"}
@@ -123,7 +124,7 @@ def test_what_if_ranks_without_saving(org: Org, portfolio: Portfolio, api_as: Ap
     mine = api_as(org.kam_deep).post("/portfolio/what-if", {"weights": weights}).json()["rows"]
     assert [(r["account"]["name"], r["new_rank"]) for r in mine] == [("Deep Foods", 3)]
     invalid = api_as(org.director).post("/portfolio/what-if", {"weights": {"pipeline": 101}})
-    assert invalid.status_code == 400
+    assert invalid.status_code == 400 and invalid.json()["errors"][0]["field"] == "pipeline"
     unknown = api_as(org.director).post("/portfolio/what-if", {"weights": {"shoe_size": 1}})
     assert unknown.status_code == 422
 

@@ -76,10 +76,15 @@ def test_an_account_manager_cannot_open_other_accounts_scores(org: Org, portfoli
     assert client.get(f"/portfolio/accounts/{south}/").status_code == 404
     assert client.get(f"/portfolio/accounts/{south}/explain/").status_code == 404
     # the matrix counts only their own account: one bubble, one account in the quadrants
-    page = client.get("/portfolio/").content.decode()
-    assert "1 accounts." in page or "1 account" in page
+    response = client.get("/portfolio/")
+    page = response.content.decode()
+    assert response.context["matrix"].count == 1 and sum(response.context["matrix"].quadrants.values()) == 1
     assert page.count('class="bubble"') == 1
     assert "Southern Power" not in page
+    # and so do the downloads: the SVG and the CSV
+    svg = client.get("/portfolio/?format=svg").content.decode()
+    assert "Alpha Industries" in svg and "Southern Power" not in svg and "Beta Logistics" not in svg
+    assert _ranked_names(client) == {"Alpha Industries"}
 
 
 def test_the_matrix_places_accounts_in_quadrants_as_worked_out(org: Org, portfolio: Portfolio) -> None:
@@ -223,6 +228,19 @@ def test_saving_what_if_weights_rescores_for_directors_only(org: Org, portfolio:
     assert AccountScore.objects.get(pk=portfolio.book.beta.pk).rank == 1
 
 
+def test_a_refused_save_of_what_if_weights_says_why_in_the_results(org: Org, portfolio: Portfolio) -> None:
+    rescore()
+    nothing = {f"weight_{c.source}": 0 for c in SelectionCriterion.objects.filter(is_active=True)}
+    response = signed_in(org.director).post(
+        "/portfolio/what-if/", {**nothing, "save": "1"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "At least one active criterion needs a weight above 0." in html
+    assert "has not been scored" not in html
+    assert criterion(Source.REVENUE_CURRENT).weight == 40 and ScoringRun.objects.count() == 1
+
+
 def test_account_managers_see_what_if_for_their_accounts_with_global_ranks(
     org: Org, portfolio: Portfolio
 ) -> None:
@@ -258,6 +276,34 @@ def test_criteria_and_settings_are_for_directors(org: Org, portfolio: Portfolio)
     refused = client.post("/portfolio/criteria/", data)
     assert refused.status_code == 200 and "cannot exceed 100%" in refused.content.decode()
     assert 'name="s-key_share" value="90"' in refused.content.decode()
+
+
+def test_every_portfolio_address_needs_a_signed_in_user(org: Org, portfolio: Portfolio) -> None:
+    from django.test import Client
+
+    rescore()
+    alpha = portfolio.book.alpha.pk
+    anonymous = Client()
+    for url in (
+        "/portfolio/",
+        "/portfolio/?format=svg",
+        "/portfolio/export.csv",
+        "/portfolio/ranking/",
+        "/portfolio/what-if/",
+        "/portfolio/criteria/",
+        f"/portfolio/accounts/{alpha}/",
+        f"/portfolio/accounts/{alpha}/explain/?part=total",
+    ):
+        response = anonymous.get(url, headers={"HX-Request": "true"})
+        assert response.status_code == 302 and response["Location"].startswith("/login/"), url
+    for url in (
+        "/portfolio/rescore/",
+        "/portfolio/what-if/",
+        "/portfolio/criteria/",
+        f"/portfolio/accounts/{alpha}/",
+    ):
+        assert anonymous.post(url, {"save": "1"}).status_code == 302, url
+    assert ScoringRun.objects.count() == 1
 
 
 def test_rescore_button_for_directors_only(org: Org, portfolio: Portfolio) -> None:
