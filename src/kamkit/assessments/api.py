@@ -15,7 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from kamkit.assessments import queries, reports, services
 from kamkit.assessments.choices import DEFAULT_SCALE, LinkState
-from kamkit.assessments.documents import ItemDoc, QuestionnaireDoc, write_bytes
+from kamkit.assessments.documents import CONTENT_TYPES, XLSX, ItemDoc, QuestionnaireDoc, write_bytes
 from kamkit.assessments.models import Assessment, Campaign, Questionnaire, RaterInvitation
 from kamkit.assessments.schemas import (
     LINK_RESPONSES,
@@ -47,9 +47,6 @@ from kamkit.frameworks.models import BenchmarkProfile, Competency, Framework
 from kamkit.users.models import User
 
 router = Router(tags=["assessments"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {"json": "application/json", "yaml": "application/yaml", "csv": "text/csv", "xlsx": XLSX}
 
 
 class CampaignListParams(Schema):
@@ -105,14 +102,9 @@ def create_questionnaire(request: HttpRequest, payload: QuestionnaireCreate) -> 
     """A questionnaire from a document in the export shape."""
     permissions.require(request.user, Action.ADD, Questionnaire)
     published = Framework.objects.exclude(status=FrameworkStatus.DRAFT)
-    framework = _pick(published, payload.framework_id, "framework_id", "published framework")
-    if framework is None:
-        framework = published.filter(slug=payload.framework).order_by("-version").first()
-        if framework is None:
-            raise ServiceError(
-                "Name the framework.",
-                errors={"framework": [f"No published framework {payload.framework!r}."]},
-            )
+    framework = _pick(
+        published, payload.framework_id, "framework_id", "published framework"
+    ) or services.framework_named(payload.framework)
     doc = QuestionnaireDoc(
         name=" ".join(payload.name.split()),
         slug=payload.slug,

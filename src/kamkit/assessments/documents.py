@@ -22,6 +22,8 @@ from kamkit.core.queries import spreadsheet_safe
 
 FORMATS = ("json", "yaml", "csv", "xlsx")
 TEXT_FORMATS = ("json", "yaml", "csv")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"json": "application/json", "yaml": "application/yaml", "csv": "text/csv", "xlsx": XLSX}
 
 
 class DocumentError(ValueError):

@@ -223,9 +223,11 @@ class RaterInvitation(AuditedModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     answer_count = models.PositiveSmallIntegerField(default=0)
 
-    # Raters see their own invitations; the person running the campaign manages them.
+    # Raters see their own invitations; whoever runs the campaign (and their management line, as for
+    # the campaign itself) manages them. The rater is an assignee, not an owner: a rater's manager
+    # must not learn whom their people rate, nor, when assessed, which of their reports answered.
     access_policy: ClassVar[AccessPolicy] = AccessPolicy(
-        kind="people", owners=("rater_user",), assignees=("assessment__campaign__created_by",)
+        kind="people", owners=("assessment__campaign__created_by",), assignees=("rater_user",)
     )
     audit_secret_fields: ClassVar[frozenset[str]] = frozenset({"token_salt", "token_hash"})
 

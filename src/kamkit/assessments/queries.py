@@ -147,6 +147,8 @@ def assessments_for(user: Any) -> QuerySet[Assessment]:
 
 
 def invitations_for(user: Any) -> QuerySet[RaterInvitation]:
+    """The user's own invitations to rate someone, and those of the campaigns they may change (see
+    ``RaterInvitation.access_policy``): who was asked, and who answered, is for those running it."""
     return permissions.visible_to(user, RaterInvitation).select_related(
         "assessment", "assessment__campaign", "assessment__subject_user", "rater_user"
     )

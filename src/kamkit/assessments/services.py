@@ -152,23 +152,28 @@ def import_questionnaire(
     except DocumentError as exc:
         field = "name" if exc.where == "name" else "file"
         raise ServiceError(f"The questionnaire was not imported: {exc}", errors={field: [str(exc)]}) from None
+    return create_questionnaire(framework=framework or framework_named(doc.framework), doc=doc)
+
+
+def framework_named(slug: str) -> Framework:
+    """The framework a questionnaire document names by its family's slug: the newest published
+    version (a retired or draft version is used only when chosen by id)."""
+    framework = (
+        Framework.objects.filter(slug=slug, status=FrameworkStatus.PUBLISHED).order_by("-version").first()
+        if slug
+        else None
+    )
     if framework is None:
-        framework = (
-            Framework.objects.filter(slug=doc.framework, status=FrameworkStatus.PUBLISHED)
-            .order_by("-version")
-            .first()
+        problem = (
+            f"No published framework {slug!r}"
+            if slug
+            else "The document names no framework (CSV and Excel files carry items only)"
         )
-        if framework is None:
-            problem = (
-                f"No published framework {doc.framework!r}"
-                if doc.framework
-                else "The file names no framework (CSV and Excel files carry items only)"
-            )
-            raise _refuse(
-                f"{problem}: choose the framework the questionnaire is for.",
-                framework=f"{problem}; choose one.",
-            )
-    return create_questionnaire(framework=framework, doc=doc)
+        raise _refuse(
+            f"{problem}: choose the framework the questionnaire is for.",
+            framework=f"{problem}; choose one.",
+        )
+    return framework
 
 
 def update_questionnaire(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kamkit.assessments import queries, reports, services
 from kamkit.assessments.choices import LinkState
-from kamkit.assessments.documents import write_bytes
+from kamkit.assessments.documents import CONTENT_TYPES, XLSX, write_bytes
 from kamkit.assessments.forms import (
     AnswerForm,
     CampaignForm,
@@ -38,9 +38,6 @@ from kamkit.core.forms import save_with_form as _save
 from kamkit.core.views import ListPage
 from kamkit.frameworks.choices import FrameworkStatus
 from kamkit.users.models import User
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {"json": "application/json", "yaml": "application/yaml", "csv": "text/csv", "xlsx": XLSX}
 
 
 class AssessmentsListPage(ListPage):

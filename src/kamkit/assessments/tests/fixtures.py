@@ -160,3 +160,70 @@ def crowd(org: Org, small: Small) -> Crowd:
         )
     services.close_campaign(campaign=campaign)
     return Crowd(campaign, assessments)
+
+
+@dataclass
+class Rows:
+    """Rows that every list, page and API collection of assessments shows, grown on demand, to check
+    that their query counts do not grow with them. The director sees everything: ``shared`` is
+    their open campaign, whose candidates each have the director as a peer and an answering customer;
+    ``extra`` is a questionnaire nobody answered, which gains a statement per round; each round also
+    adds a campaign assessing kam_a and a questionnaire."""
+
+    org: Org
+    small: Small
+    shared: Campaign
+    extra: Questionnaire
+    added: int = 0
+
+    def grow(self, count: int) -> None:
+        for n in range(self.added, self.added + count):
+            campaign = services.create_campaign(
+                name=f"Round {n}",
+                questionnaire=self.small.questionnaire,
+                benchmark=self.small.benchmark,
+                due_date=in_days(20),
+                created_by=self.org.director,
+            )
+            services.add_subject(campaign=campaign, subject_user=self.org.kam_a)  # self and manager
+            services.copy_questionnaire(questionnaire=self.small.questionnaire, name=f"Copy {n}")
+            services.add_item(
+                questionnaire=self.extra,
+                competency=self.small.items["L1"].competency,
+                self_text=f"I do thing {n}.",
+                others_text=f"They do thing {n}.",
+            )
+            self._candidate(n)
+        self.added += count
+
+    def _candidate(self, n: int) -> None:
+        assessment = services.add_subject(
+            campaign=self.shared,
+            candidate_name=f"Candidate {n}",
+            candidate_email=f"candidate{n}@example.test",
+            default_raters=False,
+        )
+        services.invite_rater(
+            assessment=assessment, relationship=Relationship.PEER, rater_user=self.org.director
+        )
+        customer = services.invite_rater(
+            assessment=assessment, relationship=Relationship.CUSTOMER, rater_email=f"buyer{n}@client.test"
+        )
+        if self.shared.is_open:
+            answer(self.small, customer, {"L1": 4, "L2": 3, "L3": 2, "F1": 4, "F2": 4, "F3": 1})
+
+
+@pytest.fixture
+def rows(org: Org, small: Small) -> Rows:
+    shared = services.create_campaign(
+        name="Shared",
+        questionnaire=small.questionnaire,
+        benchmark=small.benchmark,
+        due_date=in_days(20),
+        created_by=org.director,
+    )
+    extra = services.copy_questionnaire(questionnaire=small.questionnaire, name="Extra")
+    grown = Rows(org, small, shared, extra)
+    grown._candidate(-1)
+    services.launch_campaign(campaign=shared)
+    return grown

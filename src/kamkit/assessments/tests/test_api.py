@@ -9,13 +9,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kamkit.assessments import services
 from kamkit.assessments.models import Assessment, Campaign, Questionnaire, RaterInvitation
-from kamkit.assessments.tests.fixtures import Crowd, Round, Small, answer, in_days, launch
+from kamkit.assessments.tests.fixtures import Crowd, Round, Rows, Small, answer, in_days, launch
 from kamkit.assessments.tests.test_services import answered_round
-from kamkit.users.tests.fixtures import Org
+from kamkit.core.templatetags.kamkit_history import history_url
+from kamkit.frameworks import services as framework_services
+from kamkit.users.tests.fixtures import Org, signed_in
 
 pytestmark = pytest.mark.django_db
 ApiAs = Callable[[Any], Any]
@@ -124,6 +128,35 @@ def test_invitations_for_raters_and_campaign_runners(
     assert api_as(org.north_manager).delete(f"/invitations/{added.json()['id']}").status_code == 204
 
 
+def test_a_manager_does_not_see_whom_their_people_rate_nor_who_answered_about_them(
+    org: Org, small: Small, round360: Round, api_as: ApiAs
+) -> None:
+    # sub_manager and their report kam_deep are both peers of kam_a in north_manager's round
+    def listed(user: Any) -> set[tuple[str, str, str]]:
+        items = api_as(user).get("/invitations").json()["items"]
+        return {
+            (i["subject_name"], i["relationship"], (i["rater_user"] or {}).get("full_name", ""))
+            for i in items
+        }
+
+    assert listed(org.sub_manager) == {("Kam A", "peer", "Sub Manager")}
+    # sub_manager is assessed too: their report kam_deep rates them and submits
+    assessed = services.add_subject(campaign=round360.campaign, subject_user=org.sub_manager)
+    launch(round360)
+    by_report = assessed.invitations.get(relationship="report")
+    answer(small, by_report, {"L1": 2, "L2": 2, "F1": 2, "F2": 2})
+    mine = listed(org.sub_manager)
+    assert ("Sub Manager", "report", "Kam Deep") not in mine  # who answered about them stays hidden
+    assert mine == {("Kam A", "peer", "Sub Manager"), ("Sub Manager", "self", "Sub Manager")}
+    assert api_as(org.sub_manager).get(f"/assessments/{assessed.pk}/invitations").status_code == 403
+    history = history_url(by_report)  # its audit trail says when it was submitted
+    assert signed_in(org.sub_manager).get(history).status_code == 404
+    assert signed_in(org.north_manager).get(history).status_code == 200
+    # the campaign runner sees every rater of their campaign
+    runner = listed(org.north_manager)
+    assert ("Sub Manager", "report", "Kam Deep") in runner and ("Kam A", "peer", "Kam Deep") in runner
+
+
 def test_launch_answer_by_token_and_scores(org: Org, small: Small, round360: Round, api_as: ApiAs) -> None:
     runner = api_as(org.north_manager)
     launched = runner.post(f"/campaigns/{round360.campaign.pk}/launch")
@@ -218,6 +251,29 @@ def test_questionnaire_api(org: Org, kam_questionnaire: Questionnaire, api_as: A
     )
     assert refused.status_code == 400 and "Juggling" in refused.json()["detail"]
     assert Questionnaire.objects.count() == 3
+
+
+def test_a_questionnaire_names_its_framework_as_an_import_does(org: Org, small: Small, api_as: ApiAs) -> None:
+    director = api_as(org.director)
+    slug = small.framework.slug
+    document = {
+        "name": "By name",
+        "framework": slug,
+        "items": [{"competency": "Listening", "self_text": "I nod.", "others_text": "They nod."}],
+    }
+    assert director.post("/questionnaires", document).json()["framework_id"] == small.framework.pk
+    # by name: the newest published version only, with the import's reason when there is none
+    framework_services.retire_framework(framework=small.framework)
+    for name in (slug, "", "no-such-framework"):
+        refused = director.post("/questionnaires", {**document, "name": f"Again {name}", "framework": name})
+        assert refused.status_code == 400, name
+        assert refused.json()["errors"][0]["field"] == "framework"
+        assert "choose the framework the questionnaire is for" in refused.json()["detail"]
+    # chosen by id, a retired version is still allowed (as in the import form)
+    chosen = director.post(
+        "/questionnaires", {**document, "name": "By id", "framework_id": small.framework.pk}
+    )
+    assert chosen.status_code == 201
 
 
 def test_delete_only_drafts(org: Org, small: Small, round360: Round, api_as: ApiAs) -> None:
@@ -373,3 +429,33 @@ def test_link_api_offers_the_configured_labels_and_refuses_other_statements(
     refused = rater.put(f"/responses/{token}", {"answers": [{"item_id": other_item.pk, "value": 3}]})
     assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == f"item-{other_item.pk}"
     assert not round360.peers[0].answers.exists()
+
+
+def test_no_api_list_runs_a_query_per_row(rows: Rows, api_as: ApiAs) -> None:
+    director = api_as(rows.org.director)
+    shared, extra = rows.shared.pk, rows.extra.pk
+    urls = [
+        "/questionnaires",
+        "/campaigns",
+        "/assessments",
+        "/invitations",
+        f"/campaigns/{shared}/assessments",
+        f"/campaigns/{shared}/team-report",
+        f"/questionnaires/{extra}/items",
+    ]
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert director.get(url).status_code == 200, url
+            found[url] = len(queries)
+        return found
+
+    rows.grow(3)
+    counts()  # warm up the token look-up and caches
+    few = counts()
+    rows.grow(3)
+    many = counts()
+    assert many == few
+    assert len(director.get(f"/campaigns/{shared}/assessments").json()) == 7  # the first and six grown

@@ -16,7 +16,7 @@ from django.utils import timezone
 from kamkit.assessments import services
 from kamkit.assessments.choices import Relationship
 from kamkit.assessments.models import Campaign, Questionnaire, RaterInvitation
-from kamkit.assessments.tests.fixtures import Crowd, Round, Small, answer, in_days, launch
+from kamkit.assessments.tests.fixtures import Crowd, Round, Rows, Small, answer, in_days, launch
 from kamkit.assessments.tests.test_services import MANAGER, SELF, answered_round
 from kamkit.users.tests.fixtures import Org, signed_in
 
@@ -427,22 +427,31 @@ def test_every_list_page_opens(org: Org, small: Small, round360: Round) -> None:
 
 
 @pytest.mark.parametrize(
-    ("who", "status"),
+    ("who", "status", "raters"),
     [
-        ("admin", 200),
-        ("director", 200),
-        ("north_manager", 200),  # runs the campaign
-        ("sub_manager", 404),  # below the runner, not above
-        ("south_manager", 404),
-        ("kam_a", 404),  # the subject reads their report, not the campaign
-        ("viewer", 404),
-        ("interviewer", 404),
+        ("admin", 200, 200),
+        ("director", 200, 200),
+        ("north_manager", 200, 200),  # runs the campaign
+        ("sub_manager", 404, 404),  # below the runner, not above
+        ("south_manager", 404, 404),
+        ("kam_a", 404, 403),  # the subject reads their assessment and report, not the campaign
+        ("viewer", 404, 404),
+        ("interviewer", 404, 404),
     ],
 )
-def test_who_may_change_a_campaign(org: Org, small: Small, round360: Round, who: str, status: int) -> None:
+def test_who_may_change_a_campaign(
+    org: Org, small: Small, round360: Round, who: str, status: int, raters: int
+) -> None:
     client = signed_in(getattr(org, who))
     assert client.get(f"/assessments/campaigns/{round360.campaign.pk}/edit/").status_code == status
-    assert client.get(f"/assessments/{round360.assessment.pk}/raters/new/").status_code in (status, 403)
+    assert client.get(f"/assessments/{round360.assessment.pk}/raters/new/").status_code == raters
+    # someone else's rater: managed by the people who may change the campaign only
+    invitation = round360.peers[0]
+    actions = ("resend",) if raters == 200 else ("resend", "remove")  # a draft's resend is refused politely
+    for action in actions:
+        response = client.post(f"/assessments/invitations/{invitation.pk}/{action}/")
+        assert response.status_code == (302 if raters == 200 else 404), action
+    assert RaterInvitation.objects.filter(pk=invitation.pk).exists()
 
 
 def test_cant_say_clears_an_answer(small: Small, round360: Round) -> None:
@@ -671,3 +680,37 @@ def test_team_report_numbers_by_hand(org: Org, crowd: Crowd) -> None:
     )
     assert "Distribution" in page and page.count('<span class="bar" style="width:2em"></span> 2') == 10
     assert page.count("heat-far") >= 4 and "heat-inside" in page and "heat-above" in page
+
+
+def test_no_page_runs_a_query_per_row(rows: Rows) -> None:
+    client = signed_in(rows.org.director)
+    shared, extra = rows.shared.pk, rows.extra.pk
+    urls = [
+        "/assessments/",
+        "/assessments/campaigns/",
+        "/assessments/questionnaires/",
+        "/assessments/invitations/",
+        f"/assessments/campaigns/{shared}/",
+        f"/assessments/campaigns/{shared}/team/",
+        f"/assessments/export/?campaign={shared}&format=csv",
+        f"/assessments/export/?campaign={shared}&format=xlsx",
+        f"/assessments/questionnaires/{extra}/",
+        f"/assessments/questionnaires/{extra}/export/?format=csv",
+        "/assessments/quality/",
+    ]
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            found[url] = len(queries)
+        return found
+
+    rows.grow(3)
+    counts()  # warm up the session and caches
+    few = counts()
+    rows.grow(3)
+    many = counts()
+    assert many == few
+    assert "Candidate 5" in client.get(f"/assessments/campaigns/{shared}/team/").content.decode()
