@@ -58,7 +58,12 @@ class OpeningForm(forms.Form):
     hiring_manager = forms.ModelChoiceField(queryset=User.objects.none())
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
     location = forms.CharField(max_length=150, required=False)
-    headcount = forms.IntegerField(min_value=1, initial=1, help_text="The position is filled when reached.")
+    # no min_value: the service refuses fewer than one in its own words, for the API too
+    headcount = forms.IntegerField(
+        initial=1,
+        widget=forms.NumberInput(attrs={"min": 1}),
+        help_text="The position is filled when reached.",
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(
@@ -84,7 +89,8 @@ class CandidateForm(forms.Form):
         help_text="For an internal candidate; name and address then come from their account.",
     )
     full_name = forms.CharField(max_length=150, required=False, label="Name")
-    email = forms.EmailField(required=False)
+    # checked by the service (one message for the page and the API), not by an EmailField
+    email = forms.CharField(max_length=254, required=False, widget=forms.EmailInput)
     phone = forms.CharField(max_length=40, required=False)
     source = forms.ChoiceField(choices=CandidateSource.choices, initial=CandidateSource.REFERRAL)
     source_detail = forms.CharField(

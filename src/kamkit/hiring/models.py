@@ -29,6 +29,7 @@ from django.utils import timezone
 from kamkit.core.models import AuditedModel
 from kamkit.core.permissions import AccessPolicy
 from kamkit.hiring.choices import (
+    RECRUITING,
     STAR_PARTS,
     AttachmentKind,
     CandidateSource,
@@ -115,7 +116,7 @@ class Opening(AuditedModel):
 
     @property
     def is_recruiting(self) -> bool:
-        return self.status in (OpeningStatus.OPEN, OpeningStatus.ON_HOLD)
+        return self.status in RECRUITING
 
 
 class ManagedOpening(Opening):

@@ -1,20 +1,26 @@
-"""What the hiring API shares: its one router, and fetching what the caller may see or run
-(404 when they may not see it, 403 when they may see but not run it).
+"""What the hiring API shares: its one router, picking referenced rows, and (from ``lookups``, shared
+with the pages) fetching what the caller may see or run (404 when they may not see it, 403 when
+they may see but not run it).
 """
 
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from kamkit.core.errors import ServiceError
 from kamkit.frameworks.choices import FrameworkStatus
 from kamkit.frameworks.models import BenchmarkProfile
-from kamkit.hiring import queries
-from kamkit.hiring.models import Application, Candidate, Interview, Opening
+from kamkit.hiring.lookups import (
+    application_or_404,
+    candidate_or_404,
+    interview_or_404,
+    managed_application,
+    managed_candidate,
+    managed_opening,
+    opening_or_404,
+    require_running,
+)
 
 
 class HiringRouter(Router):
@@ -47,43 +53,16 @@ def published_benchmarks() -> Any:
     )
 
 
-def require_running(user: Any, opening: Opening) -> None:
-    if not queries.manages(user, opening):
-        raise PermissionDenied(
-            "Only the hiring manager, their managers, directors and admins run this position."
-        )
-
-
-def opening_or_404(request: HttpRequest, opening_id: int) -> Opening:
-    return get_object_or_404(queries.openings_for(request.user), pk=opening_id)
-
-
-def managed_opening(request: HttpRequest, opening_id: int) -> Opening:
-    opening = opening_or_404(request, opening_id)
-    require_running(request.user, opening)
-    return opening
-
-
-def candidate_or_404(request: HttpRequest, candidate_id: int) -> Candidate:
-    return get_object_or_404(queries.candidates_for(request.user), pk=candidate_id)
-
-
-def managed_candidate(request: HttpRequest, candidate_id: int) -> Candidate:
-    candidate = candidate_or_404(request, candidate_id)
-    if not queries.manages_candidate(request.user, candidate):
-        raise PermissionDenied("Only the people running this candidate's hiring may change their record.")
-    return candidate
-
-
-def application_or_404(request: HttpRequest, application_id: int) -> Application:
-    return get_object_or_404(queries.applications_for(request.user), pk=application_id)
-
-
-def managed_application(request: HttpRequest, application_id: int) -> Application:
-    application = application_or_404(request, application_id)
-    require_running(request.user, application.opening)
-    return application
-
-
-def interview_or_404(request: HttpRequest, interview_id: int) -> Interview:
-    return get_object_or_404(queries.interviews_for(request.user), pk=interview_id)
+__all__ = [
+    "application_or_404",
+    "candidate_or_404",
+    "interview_or_404",
+    "managed_application",
+    "managed_candidate",
+    "managed_opening",
+    "opening_or_404",
+    "pick",
+    "published_benchmarks",
+    "require_running",
+    "router",
+]

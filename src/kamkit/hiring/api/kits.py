@@ -3,14 +3,13 @@
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from ninja import Status
 
-from kamkit.core import permissions
 from kamkit.core.schemas import ERROR_RESPONSES
 from kamkit.hiring import printouts, queries, services
-from kamkit.hiring.api.base import managed_opening, opening_or_404, require_running, router
+from kamkit.hiring.api.base import managed_opening, opening_or_404, router
+from kamkit.hiring.lookups import managed_kit_competency, managed_kit_question, pdf_response
 from kamkit.hiring.models import KitCompetency, KitQuestion, Opening
 from kamkit.hiring.schemas import (
     InterviewKitRead,
@@ -103,9 +102,7 @@ def get_kit_pdf(request: HttpRequest, opening_id: int) -> Any:
     kit = queries.kit_of(opening)
     if kit is None:
         raise Http404("This position has no interview kit.")
-    response = HttpResponse(printouts.kit_pdf(kit, opening), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="interview-kit-{opening.pk}.pdf"'
-    return response
+    return pdf_response(printouts.kit_pdf(kit, opening), f"interview-kit-{opening.pk}.pdf")
 
 
 @router.post("/hiring/openings/{opening_id}/kit/rebuild", response={200: InterviewKitRead, **ERROR_RESPONSES})
@@ -115,15 +112,6 @@ def rebuild_kit(request: HttpRequest, opening_id: int, payload: KitRebuildWrite)
     with transaction.atomic():
         services.regenerate_kit(opening=opening, by=request.user, confirm=payload.confirm)  # type: ignore[arg-type]
     return _kit_read(opening)
-
-
-def _kit_competency(request: HttpRequest, competency_id: int) -> KitCompetency:
-    competency = get_object_or_404(
-        permissions.visible_to(request.user, KitCompetency).select_related("kit", "kit__opening"),
-        pk=competency_id,
-    )
-    require_running(request.user, competency.kit.opening)
-    return competency
 
 
 def _fresh_competency(competency: KitCompetency) -> dict[str, Any]:
@@ -137,7 +125,7 @@ def _fresh_competency(competency: KitCompetency) -> dict[str, Any]:
 )
 def update_kit_competency(request: HttpRequest, competency_id: int, payload: KitCompetencyUpdate) -> Any:
     """Drop or restore a competency, or rewrite its rating guide (all five steps)."""
-    competency = _kit_competency(request, competency_id)
+    competency = managed_kit_competency(request, competency_id)
     anchors = {a.rating: a.text for a in payload.anchors} if payload.anchors is not None else None
     with transaction.atomic():
         services.update_kit_competency(competency=competency, included=payload.included, anchors=anchors)
@@ -148,7 +136,7 @@ def update_kit_competency(request: HttpRequest, competency_id: int, payload: Kit
     "/hiring/kit-competencies/{competency_id}/questions", response={201: KitQuestionRead, **ERROR_RESPONSES}
 )
 def add_kit_question(request: HttpRequest, competency_id: int, payload: KitQuestionCreate) -> Any:
-    competency = _kit_competency(request, competency_id)
+    competency = managed_kit_competency(request, competency_id)
     with transaction.atomic():
         question = services.add_kit_question(
             competency=competency, text=payload.text, probes=[(p.text, p.star) for p in payload.probes]
@@ -156,20 +144,9 @@ def add_kit_question(request: HttpRequest, competency_id: int, payload: KitQuest
     return Status(201, _question_read(question))
 
 
-def _kit_question(request: HttpRequest, question_id: int) -> KitQuestion:
-    question = get_object_or_404(
-        permissions.visible_to(request.user, KitQuestion).select_related(
-            "competency", "competency__kit", "competency__kit__opening"
-        ),
-        pk=question_id,
-    )
-    require_running(request.user, question.competency.kit.opening)
-    return question
-
-
 @router.patch("/hiring/kit-questions/{question_id}", response={200: KitQuestionRead, **ERROR_RESPONSES})
 def update_kit_question(request: HttpRequest, question_id: int, payload: KitQuestionUpdate) -> Any:
-    question = _kit_question(request, question_id)
+    question = managed_kit_question(request, question_id)
     with transaction.atomic():
         services.update_kit_question(
             question=question, text=payload.text, probes=[(p.text, p.star) for p in payload.probes]
@@ -179,7 +156,7 @@ def update_kit_question(request: HttpRequest, question_id: int, payload: KitQues
 
 @router.delete("/hiring/kit-questions/{question_id}", response={204: None, **ERROR_RESPONSES})
 def delete_kit_question(request: HttpRequest, question_id: int) -> Any:
-    question = _kit_question(request, question_id)
+    question = managed_kit_question(request, question_id)
     with transaction.atomic():
         services.delete_kit_question(question=question)
     return Status(204, None)

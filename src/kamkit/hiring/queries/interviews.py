@@ -62,7 +62,7 @@ def readable_scorecards(user: Any, application: Application) -> QuerySet[Intervi
     Drafts are never shown to anyone but their author."""
     panel_places = interviews_for(user).filter(application=application)
     own = panel_places.filter(interviewer_id=getattr(user, "pk", None))
-    if own.filter(status=InterviewStatus.ASSIGNED).exists():
+    if waits_for_own_scorecard(user, application):
         return own
     return panel_places.filter(
         Q(interviewer_id=getattr(user, "pk", None)) | Q(status=InterviewStatus.SUBMITTED)
@@ -70,6 +70,7 @@ def readable_scorecards(user: Any, application: Application) -> QuerySet[Intervi
 
 
 def waits_for_own_scorecard(user: Any, application: Application) -> bool:
+    """Is ``user`` on this panel with their own scorecard still open (the independence rule)?"""
     return Interview.objects.filter(
         application=application, interviewer_id=getattr(user, "pk", None), status=InterviewStatus.ASSIGNED
     ).exists()

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from kamkit.core.errors import ConflictError, ServiceError
 from kamkit.hiring import queries
-from kamkit.hiring.choices import FINAL_STAGES, OUTCOME_STAGE, InterviewStatus, Outcome
+from kamkit.hiring.choices import FINAL_STAGES, OUTCOME_STAGE, Outcome
 from kamkit.hiring.models import Application, Decision
-from kamkit.hiring.services.common import refuse
-from kamkit.hiring.services.stages import move_stage
+from kamkit.hiring.services.stages import EVIDENCED_STAGES, move_stage, require_evidence
 from kamkit.users.models import User
 
 
@@ -32,13 +31,10 @@ def record_decision(
             "application to decide again.",
             errors={"outcome": ["The application is in a final stage."]},
         )
-    submitted = application.interviews.filter(status=InterviewStatus.SUBMITTED).count()
-    if outcome in (Outcome.OFFER, Outcome.HIRE) and not submitted:
-        raise refuse(
-            "An offer or a hire needs evidence: no interviewer has submitted a scorecard yet.",
-            outcome="Wait for a submitted scorecard, or hold.",
-        )
     target = OUTCOME_STAGE[outcome]
+    if target in EVIDENCED_STAGES:
+        # checked here too (move_stage would refuse it), so the refusal names the outcome field
+        require_evidence(application, field="outcome", advice="Wait for a submitted scorecard, or hold.")
     stage_before = application.stage
     if target is not None and target != application.stage:
         move_stage(

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from kamkit.hiring.choices import AttachmentKind
 from kamkit.hiring.models import Candidate, CandidateAttachment
-from kamkit.hiring.services.common import refuse
+from kamkit.hiring.services.common import refuse, tidy
 from kamkit.users.models import User
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -52,7 +52,7 @@ def clean_file_name(name: str) -> str:
     dots or spaces, at most 255 characters with the extension kept."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp"))
-    name = " ".join(name.split()).lstrip(". ")
+    name = tidy(name).lstrip(". ")
     if len(name) > 255:
         stem, extension = os.path.splitext(name)
         name = stem[: 255 - len(extension[:20])] + extension[:20]

@@ -248,7 +248,7 @@ def add_kit_question(
     level: int | None = None,
 ) -> KitQuestion:
     """A question of the interviewer's own (or one taken from another level of the framework)."""
-    text = " ".join(text.split())
+    text = tidy(text)
     cleaned = _check_question(text, probes)
     highest = competency.questions.aggregate(highest=Max("order"))["highest"]
     question = KitQuestion.objects.create(
@@ -266,7 +266,7 @@ def add_kit_question(
 def update_kit_question(
     *, question: KitQuestion, text: str, probes: Sequence[tuple[str, str]]
 ) -> KitQuestion:
-    text = " ".join(text.split())
+    text = tidy(text)
     cleaned = _check_question(text, probes)
     question.text = text
     question.save()

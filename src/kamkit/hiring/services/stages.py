@@ -49,6 +49,17 @@ def add_application(
     return application
 
 
+def require_evidence(application: Application, *, field: str, advice: str) -> None:
+    """An offer or a hire needs a submitted scorecard behind it, whether a decision or a plain stage
+    move leads there (``field`` and ``advice``: where and what the refusal tells the caller)."""
+    if not application.interviews.filter(status=InterviewStatus.SUBMITTED).exists():
+        raise refuse(
+            f"An offer or a hire needs evidence: nobody on {application.candidate}'s panel has submitted a "
+            "scorecard yet.",
+            **{field: advice},
+        )
+
+
 def move_stage(
     *,
     application: Application,
@@ -97,15 +108,8 @@ def move_stage(
             f"Moving back to {Stage(to_stage).label.lower()} needs a note saying why.",
             note="Say why the candidate moves back.",
         )
-    if (
-        to_stage in EVIDENCED_STAGES
-        and not application.interviews.filter(status=InterviewStatus.SUBMITTED).exists()
-    ):
-        raise refuse(
-            f"An offer or a hire needs evidence: nobody on {application.candidate}'s panel has submitted a "
-            "scorecard yet.",
-            stage="Wait for a submitted scorecard first.",
-        )
+    if to_stage in EVIDENCED_STAGES:
+        require_evidence(application, field="stage", advice="Wait for a submitted scorecard first.")
     now = timezone.now()
     application.stage = to_stage
     application.stage_changed_at = now

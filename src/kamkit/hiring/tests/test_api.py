@@ -386,15 +386,23 @@ def test_api_lists_query_counts_do_not_grow_with_rows(
     from django.test.utils import CaptureQueriesContext
 
     from kamkit.hiring import services
+    from kamkit.hiring.choices import Outcome
 
     client = api_as(org.director)
+    application = f"/hiring/applications/{hiring.application.pk}"
     paths = [
         "/hiring/openings",
         "/hiring/candidates",
         "/hiring/applications",
         "/hiring/interviews",
-        f"/hiring/applications/{hiring.application.pk}/scorecards",
-        f"/hiring/applications/{hiring.application.pk}/panel",
+        "/hiring/interviews?mine=true",
+        f"{application}/scorecards",
+        f"{application}/panel",
+        f"{application}/interviews",
+        f"{application}/stage-changes",
+        f"{application}/decisions",
+        f"/hiring/candidates/{hiring.candidate.pk}/attachments",
+        f"/hiring/openings/{hiring.opening.pk}/kit",
     ]
 
     def counts() -> list[int]:
@@ -418,5 +426,24 @@ def test_api_lists_query_counts_do_not_grow_with_rows(
             assigned_by=org.director,
         )
         score(extra, ALL_FOUR)
+        services.assign_interviewer(application=application, interviewer=org.director, assigned_by=None)
+        services.move_stage(
+            application=hiring.application, to_stage=Stage.SCREENING, changed_by=org.director, note="Recheck."
+        )
+        services.move_stage(application=hiring.application, to_stage=Stage.INTERVIEWING, changed_by=None)
+        services.record_decision(
+            application=hiring.application, outcome=Outcome.HOLD, reason="Not yet.", decided_by=org.director
+        )
+        services.add_attachment(
+            candidate=hiring.candidate,
+            upload=SimpleUploadedFile(f"cv{number}.pdf", b"%PDF-1.7 cv"),
+            kind="cv",
+            uploaded_by=org.north_manager,
+        )
+        services.add_kit_question(
+            competency=kit_competency(hiring.opening, "Planning"),
+            text=f"Extra question {number}?",
+            probes=[("What happened?", "situation")],
+        )
     score(hiring.second, ALL_FOUR)
     assert counts() == few

@@ -152,6 +152,26 @@ def test_an_offer_or_a_hire_needs_a_submitted_scorecard_whichever_way_it_is_reco
     )
 
 
+def test_the_evidence_rule_reads_the_same_for_a_decision_and_a_stage_move(org: Org, hiring: Hiring) -> None:
+    # given nobody on the panel has submitted, an offer is refused the same way both ways
+    with pytest.raises(ServiceError) as decided:
+        services.record_decision(
+            application=hiring.application, outcome=Outcome.OFFER, reason="Keen.", decided_by=None
+        )
+    with pytest.raises(ServiceError) as moved:
+        services.move_stage(application=hiring.application, to_stage=Stage.OFFER, changed_by=None)
+    assert decided.value.detail == moved.value.detail
+    assert "Casey Candidate's panel" in decided.value.detail
+    # each names the field its caller shows: the decision's outcome, the move's stage
+    assert decided.value.errors == {"outcome": ["Wait for a submitted scorecard, or hold."]}
+    assert moved.value.errors == {"stage": ["Wait for a submitted scorecard first."]}
+    # a hold or a rejection needs no evidence
+    services.record_decision(
+        application=hiring.application, outcome=Outcome.HOLD, reason="Waiting.", decided_by=None
+    )
+    assert not Decision.objects.filter(outcome=Outcome.OFFER).exists()
+
+
 def test_reopening_a_hire_reopens_the_position_it_filled(org: Org, hiring: Hiring) -> None:
     score(hiring.first, ALL_FOUR)
     services.record_decision(

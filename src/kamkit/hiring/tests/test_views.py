@@ -249,6 +249,34 @@ def test_the_position_form_redisplays_with_errors(org: Org, hiring_benchmark: Be
     assert created.status_code == 302 and opening.target_level == 4 and hasattr(opening, "kit")
 
 
+def test_the_forms_show_the_services_refusals_in_the_services_words(
+    org: Org, hiring: Hiring, hiring_benchmark: BenchmarkProfile
+) -> None:
+    # the page says what the API says: the service holds the rule, not a form field's own check
+    client = signed_in(org.north_manager)
+    position = {
+        "title": "KAM Leeds",
+        "benchmark": hiring_benchmark.pk,
+        "target_level": "3",
+        "hiring_manager": org.north_manager.pk,
+        "headcount": "0",
+    }
+    page = client.post("/hiring/positions/new/", position)
+    assert page.status_code == 200 and "Hire at least one person." in page.content.decode()
+    edited = client.post(f"/hiring/positions/{hiring.opening.pk}/edit/", position)
+    assert "Hire at least one person." in edited.content.decode()
+    candidate = {"full_name": "Robin Reyes", "email": "not-an-address", "source": "agency"}
+    page = client.post("/hiring/candidates/new/", candidate)
+    assert (
+        page.status_code == 200
+        and "&#x27;not-an-address&#x27; is not an e-mail address." in page.content.decode()
+    )
+    assert not Opening.objects.filter(title="KAM Leeds").exists()
+    assert not Candidate.objects.filter(full_name="Robin Reyes").exists()
+    hiring.opening.refresh_from_db()
+    assert hiring.opening.headcount == 1
+
+
 def test_a_new_candidate_goes_straight_into_a_position_with_their_cv(org: Org, hiring: Hiring) -> None:
     client = signed_in(org.north_manager)
     cv = SimpleUploadedFile("robin.pdf", b"%PDF-1.7 robin", content_type="application/pdf")
@@ -382,6 +410,50 @@ def test_list_pages_query_counts_do_not_grow_with_rows(
     with CaptureQueriesContext(connection) as mine:
         assert client.get("/hiring/interviews/").status_code == 200
     assert len(mine) <= len(positions_few)
+
+
+def test_my_interviews_and_the_kit_cost_the_same_whatever_their_rows(
+    org: Org, hiring: Hiring, hiring_benchmark: BenchmarkProfile
+) -> None:
+    interviewer, manager = signed_in(org.interviewer), signed_in(org.north_manager)
+    kit = f"/hiring/positions/{hiring.opening.pk}/"
+    pages = [
+        (interviewer, "/hiring/interviews/"),
+        (interviewer, "/hiring/"),
+        (interviewer, f"{kit}kit/"),
+        (manager, f"{kit}kit/"),
+        (manager, f"{kit}kit.pdf"),
+        (interviewer, f"/hiring/interviews/{hiring.first.pk}/kit.pdf"),
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for client, url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            found.append(len(queries))
+        return found
+
+    counts()  # the first calls fill caches (content types)
+    few = counts()
+    # when the interviewer is on two more panels, and every competency of the kit has more questions
+    for number in range(2):
+        opening = open_position(org, hiring_benchmark, title=f"KAM {number}")
+        application = add_candidate(org, opening, f"Person{number} Example")
+        services.assign_interviewer(
+            application=application, interviewer=org.interviewer, assigned_by=org.north_manager
+        )
+    for competency in KitCompetency.objects.filter(kit__opening=hiring.opening):
+        for number in range(2):
+            services.add_kit_question(
+                competency=competency,
+                text=f"Extra question {number} on {competency.name}?",
+                probes=[("What happened?", "situation"), ("What changed?", "result")],
+            )
+    # then the pages cost the same number of queries
+    assert counts() == few
+    assert "Person1 Example" in interviewer.get("/hiring/interviews/").content.decode()
+    assert "Extra question 1 on Planning?" in manager.get(f"{kit}kit/").content.decode()
 
 
 # Start page and assessments -----------------------------------------------------------------------

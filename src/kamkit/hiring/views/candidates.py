@@ -16,7 +16,7 @@ from kamkit.core import permissions
 from kamkit.core.choices import Action
 from kamkit.core.forms import acting_user, save_with_form
 from kamkit.hiring import queries, services
-from kamkit.hiring.choices import OpeningStatus
+from kamkit.hiring.choices import RECRUITING
 from kamkit.hiring.forms import ApplyForm, AttachmentForm, CampaignChoiceForm, CandidateForm, NewCandidateForm
 from kamkit.hiring.models import Candidate, Opening
 from kamkit.hiring.views.common import HiringListPage, candidate_or_404, form_page, managed_candidate, step
@@ -35,9 +35,7 @@ class CandidateList(HiringListPage):
 
 
 def _recruiting(request: HttpRequest) -> QuerySet[Opening]:
-    return queries.managed_openings(request.user).filter(
-        status__in=[OpeningStatus.OPEN, OpeningStatus.ON_HOLD]
-    )
+    return queries.managed_openings(request.user).filter(status__in=RECRUITING)
 
 
 def candidate_create(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,6 @@
-"""What the hiring pages share: the area's list tabs, fetching what the user may see or run
-(404 when they may not see it, 403 when they may see but not run it), buttons, forms, PDFs.
+"""What the hiring pages share: the area's list tabs, buttons, forms, PDFs, and (from ``lookups``,
+shared with the API) fetching what the user may see or run (404 when they may not see it, 403 when
+they may see but not run it).
 """
 
 from __future__ import annotations
@@ -8,16 +9,24 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from kamkit.core.errors import ServiceError
 from kamkit.core.views import ListPage
-from kamkit.hiring import queries
-from kamkit.hiring.models import Application, Candidate, Opening
+from kamkit.hiring.lookups import (
+    application_or_404,
+    candidate_or_404,
+    managed_application,
+    managed_candidate,
+    managed_opening,
+    opening_or_404,
+    pdf_response,
+    require_running,
+)
+from kamkit.hiring.models import Application
 from kamkit.users.models import User
 
 
@@ -31,43 +40,10 @@ class HiringListPage(ListPage):
         return {**super().get_context_data(**kwargs), "tab": self.tab}
 
 
-def opening_or_404(request: HttpRequest, pk: int) -> Opening:
-    return get_object_or_404(queries.openings_for(request.user), pk=pk)
-
-
-def require_running(request: HttpRequest, opening: Opening) -> None:
-    """Only the people running the position may change it; interviewers see it and nothing more."""
-    if not queries.manages(request.user, opening):
-        raise PermissionDenied(
-            "Only the hiring manager, their managers, directors and admins run this position."
-        )
-
-
-def managed_opening(request: HttpRequest, pk: int) -> Opening:
-    opening = opening_or_404(request, pk)
-    require_running(request, opening)
-    return opening
-
-
-def candidate_or_404(request: HttpRequest, pk: int) -> Candidate:
-    return get_object_or_404(queries.candidates_for(request.user), pk=pk)
-
-
-def managed_candidate(request: HttpRequest, pk: int) -> Candidate:
-    candidate = candidate_or_404(request, pk)
-    if not queries.manages_candidate(request.user, candidate):
-        raise PermissionDenied("Only the people running this candidate's hiring may change their record.")
-    return candidate
-
-
-def application_or_404(request: HttpRequest, pk: int) -> Application:
-    return get_object_or_404(queries.applications_for(request.user), pk=pk)
-
-
-def managed_application(request: HttpRequest, pk: int) -> Application:
-    application = application_or_404(request, pk)
-    require_running(request, application.opening)
-    return application
+def refusal(exc: ServiceError) -> str:
+    """A refusal in one sentence or two: what was refused, and the field messages it does not repeat."""
+    details = " ".join(m for ms in exc.errors.values() for m in ms if m not in exc.detail)
+    return f"{exc.detail} {details}".strip()
 
 
 def step(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
@@ -76,8 +52,7 @@ def step(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
         with transaction.atomic():
             action()
     except ServiceError as exc:
-        details = " ".join(m for ms in exc.errors.values() for m in ms if m not in exc.detail)
-        messages.error(request, f"{exc.detail} {details}".strip())
+        messages.error(request, refusal(exc))
         return False
     messages.success(request, success)
     return True
@@ -87,15 +62,26 @@ def form_page(request: HttpRequest, form: Any, title: str, **extra: Any) -> Http
     return render(request, "hiring/form.html", {"form": form, "title": title, **extra})
 
 
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 def panel_people(application: Application) -> QuerySet[User]:
     """Who may join the candidate's panel: active people not on it yet, never the candidate."""
     taken = list(application.interviews.values_list("interviewer_id", flat=True))
     if application.candidate.user_id:
         taken.append(application.candidate.user_id)
     return User.objects.filter(is_active=True).exclude(pk__in=taken).order_by("full_name")
+
+
+__all__ = [
+    "HiringListPage",
+    "application_or_404",
+    "candidate_or_404",
+    "form_page",
+    "managed_application",
+    "managed_candidate",
+    "managed_opening",
+    "opening_or_404",
+    "panel_people",
+    "pdf_response",
+    "refusal",
+    "require_running",
+    "step",
+]

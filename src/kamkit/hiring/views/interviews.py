@@ -7,13 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kamkit.core.forms import acting_user, save_with_form
 from kamkit.hiring import printouts, queries, services
 from kamkit.hiring.forms import AssignForm, ReopenForm, ScheduleForm, ScorecardForm
-from kamkit.hiring.models import Interview
+from kamkit.hiring.lookups import interview_or_404
 from kamkit.hiring.views.common import managed_application, panel_people, pdf_response, require_running, step
 
 
@@ -47,14 +47,10 @@ def interview_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("hiring:application", pk=application.pk)
 
 
-def _interview(request: HttpRequest, pk: int) -> Interview:
-    return get_object_or_404(queries.interviews_for(request.user), pk=pk)
-
-
 @require_POST
 def interview_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _interview(request, pk)
-    require_running(request, interview.application.opening)
+    interview = interview_or_404(request, pk)
+    require_running(request.user, interview.application.opening)
     step(
         request,
         lambda: services.remove_interviewer(interview=interview),
@@ -66,8 +62,8 @@ def interview_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def scorecard_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     """The people running the position give a submitted scorecard back to its interviewer."""
-    interview = _interview(request, pk)
-    require_running(request, interview.application.opening)
+    interview = interview_or_404(request, pk)
+    require_running(request.user, interview.application.opening)
     form = ReopenForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     step(
@@ -80,8 +76,8 @@ def scorecard_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def interview_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _interview(request, pk)
-    require_running(request, interview.application.opening)
+    interview = interview_or_404(request, pk)
+    require_running(request.user, interview.application.opening)
     form = ScheduleForm(request.POST)
     if form.is_valid():
         step(
@@ -99,7 +95,7 @@ def interview_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     """The interviewer fills their scorecard here (draft or submit); others read it once the
     independence rule allows, and get a 404 before (as if it did not exist)."""
-    interview = _interview(request, pk)
+    interview = interview_or_404(request, pk)
     application = interview.application
     if not queries.readable_scorecards(request.user, application).filter(pk=interview.pk).exists():
         raise Http404("No such scorecard, or not yet: scorecards are shown once their interviewer submits.")
@@ -155,7 +151,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 
 def interview_kit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The kit printed for one interview: the candidate's and interviewer's names, room for notes."""
-    interview = _interview(request, pk)
+    interview = interview_or_404(request, pk)
     opening = interview.application.opening
     kit = queries.kit_of(opening)
     if kit is None:

@@ -7,18 +7,18 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kamkit.core import permissions
 from kamkit.core.errors import ServiceError
 from kamkit.core.forms import acting_user
 from kamkit.core.views import is_htmx
 from kamkit.hiring import printouts, queries, services
 from kamkit.hiring.forms import AnchorsForm, QuestionForm, RegenerateForm
-from kamkit.hiring.models import KitCompetency, KitQuestion, Opening
-from kamkit.hiring.views.common import managed_opening, opening_or_404, pdf_response, require_running, step
+from kamkit.hiring.lookups import managed_kit_competency, managed_kit_question
+from kamkit.hiring.models import KitCompetency, Opening
+from kamkit.hiring.views.common import managed_opening, opening_or_404, pdf_response, refusal, step
 
 
 def _kit_context(request: HttpRequest, opening: Opening) -> dict[str, Any]:
@@ -64,14 +64,6 @@ def kit_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("hiring:kit", pk=opening.pk)
 
 
-def _kit_competency(request: HttpRequest, pk: int) -> KitCompetency:
-    competency = get_object_or_404(
-        permissions.visible_to(request.user, KitCompetency).select_related("kit", "kit__opening"), pk=pk
-    )
-    require_running(request, competency.kit.opening)
-    return competency
-
-
 def _kit_fragment(request: HttpRequest, competency: KitCompetency, error: str = "") -> HttpResponse:
     """htmx gets the competency's block again; a plain post goes back to the kit page."""
     if is_htmx(request):
@@ -84,16 +76,11 @@ def _kit_fragment(request: HttpRequest, competency: KitCompetency, error: str = 
     return redirect(f"{reverse('hiring:kit', args=[competency.kit.opening_id])}#competency-{competency.pk}")
 
 
-def _refusal(exc: ServiceError) -> str:
-    details = " ".join(m for ms in exc.errors.values() for m in ms if m not in exc.detail)
-    return f"{exc.detail} {details}".strip()
-
-
 @require_POST
 def kit_competency(request: HttpRequest, pk: int) -> HttpResponse:
     """The kit editor's actions on one competency: drop or restore it, move it, rewrite its guide,
     add a question of your own or one from another level of the framework."""
-    competency = _kit_competency(request, pk)
+    competency = managed_kit_competency(request, pk)
     action = request.POST.get("action", "")
     try:
         with transaction.atomic():
@@ -121,20 +108,14 @@ def kit_competency(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise Http404("No such action.")
     except ServiceError as exc:
-        return _kit_fragment(request, competency, _refusal(exc))
+        return _kit_fragment(request, competency, refusal(exc))
     return _kit_fragment(request, competency)
 
 
 @require_POST
 def kit_question(request: HttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(
-        permissions.visible_to(request.user, KitQuestion).select_related(
-            "competency", "competency__kit", "competency__kit__opening"
-        ),
-        pk=pk,
-    )
+    question = managed_kit_question(request, pk)
     competency = question.competency
-    require_running(request, competency.kit.opening)
     action = request.POST.get("action", "")
     try:
         with transaction.atomic():
@@ -151,5 +132,5 @@ def kit_question(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise Http404("No such action.")
     except ServiceError as exc:
-        return _kit_fragment(request, competency, _refusal(exc))
+        return _kit_fragment(request, competency, refusal(exc))
     return _kit_fragment(request, competency)
