@@ -19,7 +19,6 @@ from kamkit.core.imports import (
     parse_date,
     parse_decimal,
     parse_int,
-    parse_optional_text,
 )
 
 # What kamkit.core.queries.spreadsheet_safe escapes with a leading "'" (that module needs models).
@@ -106,7 +105,7 @@ ACCOUNT_COLUMNS: tuple[Column, ...] = (
         required=True,
     ),
     Column(
-        "external_id", "Account ID", ("External ID", "Id", "Record ID", "Company ID"), parse_optional_text
+        "external_id", "Account ID", ("External ID", "Id", "Record ID", "Company ID"), _optional_clean_text
     ),
     Column(
         "parent",
@@ -139,13 +138,13 @@ ACCOUNT_COLUMNS: tuple[Column, ...] = (
         "owner",
         "Account Owner",
         ("Owner", "Company owner", "Account Owner Email", "Owner Email", "Key account manager", "KAM"),
-        parse_optional_text,
+        _optional_clean_text,
     ),
     Column(
         "backup_owner",
         "Backup Owner",
         ("Backup", "Secondary Owner", "Deputy", "Backup Owner Email"),
-        parse_optional_text,
+        _optional_clean_text,
     ),
     Column("tier", "Tier", ("Account Tier", "Segment", "Portfolio tier"), choice_parser(TIER_LABELS)),
     Column("is_key_account", "Key Account", ("Is key account", "Strategic account"), parse_bool),
@@ -159,7 +158,7 @@ ACCOUNT_COLUMNS: tuple[Column, ...] = (
 )
 
 CONTACT_COLUMNS: tuple[Column, ...] = (
-    Column("external_id", "Contact ID", ("External ID", "Id", "Record ID"), parse_optional_text),
+    Column("external_id", "Contact ID", ("External ID", "Id", "Record ID"), _optional_clean_text),
     Column("first_name", "First Name", ("FirstName", "Given name", "Forename"), _clean_text),
     Column("last_name", "Last Name", ("LastName", "Surname", "Family name"), _clean_text),
     Column("full_name", "Full Name", ("Name", "Contact Name", "Contact"), _clean_text),
@@ -176,7 +175,7 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
         "account_id",
         "Account ID",
         ("Account External ID", "Company ID", "Associated Company ID"),
-        parse_optional_text,
+        _optional_clean_text,
     ),
     Column(
         "reports_to",
@@ -204,7 +203,7 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
         "relationship_owner",
         "Contact Owner",
         ("Owner", "Relationship Owner", "Contact owner email"),
-        parse_optional_text,
+        _optional_clean_text,
     ),
     Column("is_key_person", "Key Person", ("Key contact", "VIP"), parse_bool),
     Column("has_left", "Has Left", ("Left the company", "No longer at company"), parse_bool),
@@ -216,6 +215,7 @@ DEAL_COLUMNS: tuple[Column, ...] = (
         "external_id",
         "Opportunity ID",
         ("Deal ID", "Record ID", "External ID", "Id"),
+        _clean_text,
         required=True,
     ),
     Column("name", "Opportunity Name", ("Deal Name", "Name", "Deal"), _clean_text),
@@ -223,15 +223,15 @@ DEAL_COLUMNS: tuple[Column, ...] = (
         "account",
         "Account Name",
         ("Account", "Company", "Company name", "Associated Company", "Customer"),
-        parse_optional_text,
+        _optional_clean_text,
     ),
     Column(
         "account_id",
         "Account ID",
         ("Account External ID", "Company ID", "Associated Company ID"),
-        parse_optional_text,
+        _optional_clean_text,
     ),
-    Column("product", "Product", ("Product Name", "Line item", "Item"), parse_optional_text),
+    Column("product", "Product", ("Product Name", "Line item", "Item"), _optional_clean_text),
     Column(
         "stage",
         "Stage",
@@ -254,7 +254,7 @@ DEAL_COLUMNS: tuple[Column, ...] = (
         "owner",
         "Opportunity Owner",
         ("Deal owner", "Owner", "Sales agent", "Sales rep", "Salesperson", "Owner Email"),
-        parse_optional_text,
+        _optional_clean_text,
     ),
 )
 

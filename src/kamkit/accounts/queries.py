@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -78,12 +79,23 @@ def accounts_for(user: Any) -> QuerySet[Account]:
     return permissions.visible_to(user, Account).select_related("owner", "backup_owner", "team")
 
 
+HOLD_REFUSAL = (
+    "You may add accounts that you or your people own or back up, and give them only to those people."
+)
+
+
 def may_hold(user: Any, *, owner: Any, backup_owner: Any, team: Any) -> bool:
     """May ``user`` leave an account with these people? An account manager may not hand an account
-    to someone outside their own scope (on creation or by changing its owner, backup or team)."""
+    to someone outside their own scope (on creation or by changing its owner, backup or team).
+    Pages show ``HOLD_REFUSAL`` on the form; the API answers 403 with it (``require_may_hold``)."""
     from kamkit.core.choices import Action
 
     return permissions.can(user, Action.ADD, Account(owner=owner, backup_owner=backup_owner, team=team))
+
+
+def require_may_hold(user: Any, *, owner: Any, backup_owner: Any, team: Any) -> None:
+    if not may_hold(user, owner=owner, backup_owner=backup_owner, team=team):
+        raise PermissionDenied(HOLD_REFUSAL)
 
 
 def contacts_for(user: Any) -> QuerySet[Contact]:
@@ -229,10 +241,9 @@ class CoverageRow:
     problems: list[str]
 
 
-def coverage_report(user: Any) -> list[CoverageRow]:
-    """Key accounts nobody would cover tomorrow: no backup, owner away, or backup away too."""
-    rows = []
-    candidates = accounts_for(user).filter(
+def uncovered_accounts(user: Any) -> QuerySet[Account]:
+    """The key accounts ``user`` sees that nobody would cover tomorrow (each has a problem below)."""
+    return accounts_for(user).filter(
         Q(is_key_account=True)
         & (
             Q(backup_owner__isnull=True)
@@ -243,7 +254,12 @@ def coverage_report(user: Any) -> list[CoverageRow]:
             | Q(backup_owner__is_active=False)
         )
     )
-    for account in candidates.order_by(Lower("name")):
+
+
+def coverage_report(user: Any) -> list[CoverageRow]:
+    """Key accounts nobody would cover tomorrow: no backup, owner away, or backup away too."""
+    rows = []
+    for account in uncovered_accounts(user).order_by(Lower("name")):
         problems = []
         if account.owner is None:
             problems.append("no owner")
@@ -282,7 +298,7 @@ def home_cards(user: Any) -> list[Any]:
     from kamkit.core.home import HomeCard
 
     accounts = accounts_for(user)
-    uncovered = len(coverage_report(user))
+    uncovered = uncovered_accounts(user).count()  # a count, not the report's rows
     return [
         HomeCard(
             "Accounts",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -225,6 +226,15 @@ class InteractionRead(Schema):
     duration_minutes: int | None
     contact_ids: list[int]
     our_people_ids: list[int]
+
+    # From the model (lists prefetch both relations, so a page costs the same whatever its length).
+    @staticmethod
+    def resolve_contact_ids(obj: Any) -> list[int]:
+        return [contact.pk for contact in obj.contacts.all()]
+
+    @staticmethod
+    def resolve_our_people_ids(obj: Any) -> list[int]:
+        return [person.pk for person in obj.our_people.all()]
 
 
 class InteractionWrite(Schema):

@@ -448,7 +448,9 @@ class FeedbackInput:
 
 
 def record_feedback(*, account: Account, data: FeedbackInput) -> Feedback:
-    """Log what the customer said; with ``raise_issue`` it also opens an issue to resolve."""
+    """Log what the customer said; with ``raise_issue`` it also opens an issue to resolve.
+
+    An answer to a request comes from the contact who was asked, unless another one is named."""
     errors: dict[str, list[str]] = {}
     _check_range(data.score, 0, 10, "score", errors)
     _check_choice(data.severity, Severity, "severity", errors)
@@ -461,9 +463,10 @@ def record_feedback(*, account: Account, data: FeedbackInput) -> Feedback:
         errors["request"] = ["That request was made at another account."]
     if errors:
         raise ServiceError("The feedback was not saved.", errors=errors)
+    contact = data.contact or (data.request.contact if data.request is not None else None)
     feedback = Feedback.objects.create(
         account=account,
-        contact=data.contact,
+        contact=contact,
         request=data.request,
         received_at=data.received_at or timezone.now(),
         channel=data.channel,
@@ -478,7 +481,7 @@ def record_feedback(*, account: Account, data: FeedbackInput) -> Feedback:
             title=(data.topic or data.comment or "Customer feedback")[:200],
             description=data.comment,
             severity=data.severity,
-            raised_by=data.contact,
+            raised_by=contact,
             feedback=feedback,
         )
     return feedback

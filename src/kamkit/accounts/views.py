@@ -133,11 +133,7 @@ def account_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if not queries.may_hold(
             request.user, owner=data.owner, backup_owner=data.backup_owner, team=data.team
         ):
-            form.add_error(
-                "owner",
-                "You may add accounts that you or your people own or back up, "
-                "and give them only to those people.",
-            )
+            form.add_error("owner", queries.HOLD_REFUSAL)
         else:
             saved = _save(
                 form,
@@ -293,11 +289,7 @@ def decision_map(request: HttpRequest, pk: int) -> HttpResponse:
             if not is_htmx(request):
                 messages.success(request, "Contact added.")
                 return redirect("accounts:map", pk=account.pk)
-    context = {
-        **_map_context(request, account),
-        "form": form,
-        "contacts": account.contacts.select_related("relationship_owner", "reports_to"),
-    }
+    context = {**_map_context(request, account), "form": form}
     if is_htmx(request):
         return render(request, "accounts/map.html#map-area", context)
     return render(request, "accounts/map.html", context)
@@ -450,7 +442,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
                     topic=d["topic"],
                     severity=d["severity"],
                     channel=d["channel"],
-                    contact=d["contact"] or (d["request"].contact if d["request"] else None),
+                    contact=d["contact"],
                     request=d["request"],
                     raise_issue=d["raise_issue"],
                 )

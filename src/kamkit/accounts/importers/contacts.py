@@ -374,7 +374,7 @@ def contact_rows(queryset: QuerySet[Contact]) -> Iterator[list[Any]]:
             _ATTITUDE_LABEL.get(attitude, attitude),
             influence,
             strength,
-            owner or "",
+            _text(owner),
             _yes(key),
             _yes(left),
             _text(notes),

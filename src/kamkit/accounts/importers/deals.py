@@ -39,7 +39,8 @@ from kamkit.accounts.importers.shared import (
     _text,
 )
 from kamkit.accounts.models import Deal, Product, ProductLine
-from kamkit.core.choices import ImportKind
+from kamkit.core import permissions
+from kamkit.core.choices import Action, ImportKind
 from kamkit.core.imports import (
     ColumnMapping,
     Table,
@@ -153,6 +154,8 @@ class _DealImport:
             products[_squash(name)] = pk
         known = ", ".join(sorted(Product.objects.values_list("name", flat=True))[:12]) or "none yet"
         create_missing = self.options.create_missing_products
+        # Products are reference data: only those who may add them have the missing ones created.
+        may_add_products = self.gate.actor is None or permissions.can(self.gate.actor, Action.ADD, Product)
         to_create: dict[str, int] = {}  # squashed name -> placeholder id (negative)
 
         store_money, store_date = _storage(connection.vendor)
@@ -172,6 +175,11 @@ class _DealImport:
                     f"no product {name!r} (known: {known}); import the products first "
                     "('kamkit import products FILE' or the import page), or let this import create "
                     "the missing ones (--create-missing-products; on the import page: 'Create them')"
+                )
+            if not may_add_products:
+                return _Problem(
+                    f"no product {name!r} (known: {known}); products are kept by directors and admins: "
+                    "ask one of them to add it or to import your products file"
                 )
             if len(name) > _PRODUCT_NAME_LENGTH:
                 return _Problem(f"a product name is at most {_PRODUCT_NAME_LENGTH} characters")
@@ -530,5 +538,5 @@ def deal_rows(queryset: QuerySet[Deal]) -> Iterator[list[Any]]:
             _number(margin),
             _day(engaged),
             _day(closed or expected),
-            owner or "",
+            _text(owner),
         ]

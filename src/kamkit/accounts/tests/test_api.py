@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from kamkit.accounts import queries
 from kamkit.accounts.models import Account, Contact
 from kamkit.accounts.tests.fixtures import Book
 from kamkit.users.tests.fixtures import Org
@@ -161,6 +162,7 @@ def test_an_account_manager_cannot_hand_an_account_outside_their_scope(
     api = api_as(org.kam_a)
     moved = api.put(f"/accounts/{book.alpha.pk}", {"name": "Alpha Industries", "owner_id": org.kam_south.pk})
     assert moved.status_code == 403
+    assert moved.json()["detail"] == queries.HOLD_REFUSAL  # the words of the page's form error
     book.alpha.refresh_from_db()
     assert book.alpha.owner == org.kam_a
     manager = api_as(org.north_manager)
@@ -170,3 +172,21 @@ def test_an_account_manager_cannot_hand_an_account_outside_their_scope(
         ).status_code
         == 200
     )
+
+
+def test_an_answer_to_a_feedback_request_comes_from_the_contact_asked(
+    org: Org, book: Book, api_as: ApiAs
+) -> None:
+    """The same rule as on the feedback page: the service fills in the contact from the request."""
+    api = api_as(org.kam_a)
+    buyer = api.post(f"/accounts/{book.alpha.pk}/contacts", {"last_name": "Buyer"}).json()
+    asked = api.post(
+        f"/accounts/{book.alpha.pk}/feedback-requests", {"contact_id": buyer["id"], "topic": "Delivery"}
+    ).json()
+    answer = api.post(
+        f"/accounts/{book.alpha.pk}/feedback", {"score": 4, "request_id": asked["id"], "raise_issue": True}
+    )
+    assert answer.status_code == 201
+    assert answer.json()["contact_id"] == buyer["id"]
+    issues = api.get(f"/accounts/{book.alpha.pk}/issues").json()["items"]
+    assert [issue["raised_by_id"] for issue in issues] == [buyer["id"]]

@@ -785,6 +785,39 @@ def test_export_then_import_round_trips(
     assert list(Deal.objects.order_by("external_id").values_list(*deal_fields)) == snapshot["deals"]
 
 
+def test_values_that_look_like_formulas_are_guarded_in_every_column_and_read_back(
+    org: Org, tmp_path: Path
+) -> None:
+    """Owners' e-mails, ids, account and product names starting with - + = @ are written with a
+    leading "'" (CSV injection) and every column the imports read takes it off again."""
+    owner = user_services.create_user(
+        email="-ann@example.com", full_name="Ann Minus", role=Role.ACCOUNT_MANAGER, password="x" * 12
+    )
+    minus = Account.objects.create(
+        name="-Minus Ltd", external_id="+44-1", owner=owner, backup_owner=org.kam_a
+    )
+    widget = Product.objects.create(name="=Widget", line=ProductLine.objects.create(name="@Line"))
+    Contact.objects.create(account=minus, last_name="Boss", external_id="=c1", relationship_owner=owner)
+    Deal.objects.create(
+        account=minus,
+        external_id="-d1",
+        product=widget,
+        owner=owner,
+        stage="won",
+        status="won",
+        closed_on=date(2026, 1, 5),
+        amount=Decimal(10),
+    )
+    for kind in ("products", "accounts", "contacts", "deals"):
+        path = tmp_path / f"{kind}.csv"
+        written = importers.export(kind, importers.EXPORT_MODELS[kind]._default_manager.all(), path)
+        cells = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig").splitlines()[1])))
+        assert not any(cell.startswith(FORMULA_STARTS) for cell in cells), (kind, cells)
+        again = import_file(kind, path)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, written), kind
+    assert "'-ann@example.com" in (tmp_path / "accounts.csv").read_text(encoding="utf-8-sig")
+
+
 def test_the_formula_guard_matches_the_spreadsheet_export_one() -> None:
     assert FORMULA_STARTS == core_queries.FORMULA_STARTS
 

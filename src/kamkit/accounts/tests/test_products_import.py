@@ -215,3 +215,22 @@ def test_the_deals_page_and_api_offer_to_create_missing_products(
     assert answer.status_code == 201, answer.content
     assert answer.json()["also_created"] == ["1 product ('GTX Ultra') in the line 'Other'"]
     assert Product.objects.filter(name="GTX Ultra", line__name="Other").exists()
+
+
+def test_an_account_manager_may_not_create_products_through_a_deals_import(org: Org, api_as: ApiAs) -> None:
+    """Products are reference data: 'create the missing ones' is refused per row to those who may
+    not add products, as a products file is, while their deals naming known products still load."""
+    import_file("products", SAMPLE_PRODUCTS)
+    Account.objects.create(name="Cancity", owner=org.kam_a)
+    options = ImportOptions(create_missing_products=True)
+    exc = refused("deals", csv_bytes(DEALS), options=options, actor=org.kam_a)
+    lines = exc.report().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["line 3, Product", "line 4, Product"]
+    assert "products are kept by directors and admins" in lines[0]
+    data = io.BytesIO(csv_bytes(DEALS))
+    data.name = "deals.csv"
+    answer = api_as(org.kam_a).upload("/imports/deals", {"file": data}, create_missing_products="true")
+    assert answer.status_code == 400
+    assert not Product.objects.filter(name="GTX Ultra").exists() and not Deal.objects.exists()
+    known_only = csv_bytes([row for row in DEALS if row[2] not in ("GTX Ultra", "GTXUltra")])
+    assert import_file("deals", known_only, options=options, actor=org.kam_a).created == 2
