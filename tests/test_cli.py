@@ -295,7 +295,10 @@ def test_questionnaire_export_import_round_trip_and_refusals(tmp_path: Path) -> 
     assert taken.returncode == 1 and "already has a questionnaire 'kam-behaviours'" in taken.stderr
     unknown = run(*copy[:5], "--framework", "nope", data_dir=tmp_path)
     assert unknown.returncode == 1 and "no published framework 'nope'" in unknown.stderr
-    assert "Traceback" not in refused.stderr + nameless.stderr + taken.stderr + unknown.stderr
+    missing = run("questionnaire", "import", str(tmp_path / "gone.csv"), "--name", "Gone", data_dir=tmp_path)
+    assert missing.returncode == 1 and "cannot read" in missing.stderr and "gone.csv" in missing.stderr
+    everything = refused.stderr + nameless.stderr + taken.stderr + unknown.stderr + missing.stderr
+    assert "Traceback" not in everything
     assert run("questionnaire", "export", "kam-copy", data_dir=tmp_path).returncode == 1
 
 

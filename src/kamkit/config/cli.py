@@ -241,12 +241,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_input(path: str) -> str:
-    """A text file, or standard input for '-'; UTF-8 with a fallback for Windows-made files."""
+def _read_bytes(path: str) -> bytes:
+    """A file's bytes, or standard input's for '-'; a file that cannot be read is refused (exit 1)."""
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
+        if path == "-":
+            return sys.stdin.buffer.read()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         raise InputRefused(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _read_input(path: str) -> str:
+    """A text file, or standard input for '-'; UTF-8 with a fallback for Windows-made files."""
+    raw = _read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -324,10 +332,7 @@ def cmd_questionnaire_import(args: argparse.Namespace) -> int:
     from kamkit.frameworks.models import Framework
 
     _check_database()
-    try:
-        data = sys.stdin.buffer.read() if args.path == "-" else open(args.path, "rb").read()  # noqa: SIM115
-    except OSError as exc:
-        raise InputRefused(f"cannot read {args.path}: {exc.strerror or exc}") from None
+    data = _read_bytes(args.path)
     framework = None
     if args.framework:
         published = Framework.objects.filter(status="published")

@@ -5,6 +5,7 @@ Kept apart from ``settings`` so the command line can check configuration before 
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from dataclasses import dataclass
@@ -49,6 +50,20 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigurationError(f"{name}={raw!r} is not a whole number.") from None
+
+
+def env_positive_number(name: str, default: float) -> float:
+    """A number above 0 such as 1.5 (a factor or a share)."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ConfigurationError(f"{name}={raw!r} is not a number above 0.")
+    return value
 
 
 def env_time_of_day(name: str, default: str) -> str | None:

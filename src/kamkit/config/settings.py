@@ -98,13 +98,7 @@ KAMKIT_PROFILE_STALE_DAYS = env.env_int("KAMKIT_PROFILE_STALE_DAYS", 180)
 KAMKIT_CONTACT_STALE_DAYS = env.env_int("KAMKIT_CONTACT_STALE_DAYS", 60)
 # Plans: a revenue objective whose target is above this many times the account's won revenue of the
 # last 12 months must be confirmed as realistic; a plan not reviewed for this many days loses points.
-_realism = os.environ.get("KAMKIT_PLAN_REALISM_FACTOR", "").strip() or "1.5"
-try:
-    KAMKIT_PLAN_REALISM_FACTOR = float(_realism)
-except ValueError:
-    KAMKIT_PLAN_REALISM_FACTOR = -1.0
-if not KAMKIT_PLAN_REALISM_FACTOR > 0:
-    raise env.ConfigurationError(f"KAMKIT_PLAN_REALISM_FACTOR={_realism!r} is not a number above 0.")
+KAMKIT_PLAN_REALISM_FACTOR = env.env_positive_number("KAMKIT_PLAN_REALISM_FACTOR", 1.5)
 KAMKIT_PLAN_REVIEW_DAYS = env.env_int("KAMKIT_PLAN_REVIEW_DAYS", 90)
 # Assessments: peer, direct-report and customer answers are shown only as a group mean, and only
 # when at least this many raters answered; self and others differing by more than the gap (0-100

@@ -1,18 +1,26 @@
-"""Read helpers shared by the core pages: audit history and the home summary."""
+"""Read helpers shared by the core pages: audit history, the home summary, safe spreadsheet cells.
+
+Importable before Django is set up (the command line builds its help from modules that use
+``FORMULA_STARTS``), so models are imported inside the functions.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
 
-from kamkit.core.models import AuditEntry
+    from kamkit.core.models import AuditEntry
 
 
 def history_of(obj: Model) -> QuerySet[AuditEntry]:
+    from django.contrib.contenttypes.models import ContentType
+
+    from kamkit.core.models import AuditEntry
+
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related(
         "content_type"

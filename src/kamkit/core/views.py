@@ -6,7 +6,7 @@ import csv
 from typing import Any, ClassVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -103,12 +103,15 @@ def object_history(request: HttpRequest, content_type_id: int, object_id: str) -
     model = content_type.model_class() if content_type else None
     if content_type is None or model is None or not hasattr(model, "access_policy"):
         raise Http404("No such kind of object.")
-    obj = permissions.visible_to(request.user, model).filter(pk=object_id).first()
+    try:
+        obj = permissions.visible_to(request.user, model).filter(pk=object_id).first()
+    except (ValueError, ValidationError):  # not a key this model can have, e.g. text for a number
+        obj = None
     if obj is None:
         raise Http404("No such object, or you may not see it.")
     entries = queries.history_of(obj)
     if request.GET.get("format") == "csv":
-        return _csv_response(f"history-{content_type.model}-{object_id}.csv", entries)
+        return _csv_response(f"history-{content_type.model}-{obj.pk}.csv", entries)
     return render(request, "core/history.html", {"object": obj, "entries": entries})
 
 

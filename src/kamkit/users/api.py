@@ -143,6 +143,7 @@ def update_team(request: HttpRequest, team_id: int, payload: TeamUpdate) -> Any:
             name=payload.name,
             description=payload.description,
             lead=_user_or_error(request, payload.lead_id, "lead_id"),
+            clear_lead="lead_id" in payload.model_fields_set and payload.lead_id is None,
         )
 
 

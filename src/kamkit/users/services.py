@@ -162,8 +162,14 @@ def create_team(*, name: str, description: str = "", lead: User | None = None) -
 
 
 def update_team(
-    *, team: Team, name: str | None = None, description: str | None = None, lead: User | None = None
+    *,
+    team: Team,
+    name: str | None = None,
+    description: str | None = None,
+    lead: User | None = None,
+    clear_lead: bool = False,
 ) -> Team:
+    """Change a team; ``None`` leaves a field as it is, ``clear_lead`` leaves the team without a lead."""
     if name is not None:
         if Team.objects.filter(name__iexact=name.strip()).exclude(pk=team.pk).exists():
             raise ConflictError("A team with this name exists.", errors={"name": [f"{name} is taken."]})
@@ -172,6 +178,8 @@ def update_team(
         team.description = description
     if lead is not None:
         team.lead = lead
+    elif clear_lead:
+        team.lead = None
     team.save()
     return team
 

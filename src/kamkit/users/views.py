@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from kamkit.core import permissions
 from kamkit.core.choices import Action
-from kamkit.core.errors import ServiceError
+from kamkit.core.forms import save_with_form
 from kamkit.core.views import ListPage
 from kamkit.users import queries, services
 from kamkit.users.forms import (
@@ -25,7 +25,6 @@ from kamkit.users.forms import (
     TokenForm,
     UserAdminForm,
     UserCreateForm,
-    add_service_errors,
 )
 from kamkit.users.models import ApiToken, Team, User
 
@@ -105,8 +104,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "reports": reports,
-            "can_admin": permissions.can(request.user, Action.CHANGE, person) and request.user.is_admin,  # type: ignore[union-attr]
-            "is_self": person.pk == request.user.pk,
+            "can_change": permissions.can(request.user, Action.CHANGE, person),
         },
     )
 
@@ -116,21 +114,20 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                person = services.create_user(
-                    email=data["email"],
-                    full_name=data["full_name"],
-                    password=data["password"] or None,
-                    role=data["role"],
-                    title=data["title"],
-                    team=data["team"],
-                    manager=data["manager"],
-                    invite=True,
-                )
-        except ServiceError as exc:
-            add_service_errors(form, exc)
-        else:
+        person = save_with_form(
+            form,
+            lambda: services.create_user(
+                email=data["email"],
+                full_name=data["full_name"],
+                password=data["password"] or None,
+                role=data["role"],
+                title=data["title"],
+                team=data["team"],
+                manager=data["manager"],
+                invite=True,
+            ),
+        )
+        if person is not None:
             invited = "" if data["password"] else " An invitation e-mail is on its way."
             messages.success(request, f"{person} was added.{invited}")
             return redirect("users:detail", pk=person.pk)
@@ -175,21 +172,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 on_leave=data["on_leave"],
                 is_active=data["is_active"],
             )
-        try:
-            with transaction.atomic():
-                services.update_user(actor=acting, user=person, changes=changes)
-        except ServiceError as exc:
-            add_service_errors(form, exc)
-        else:
+        saved = save_with_form(form, lambda: services.update_user(actor=acting, user=person, changes=changes))
+        if saved is not None:
             messages.success(request, "Saved.")
             return redirect("users:detail", pk=person.pk)
     return render(request, "users/form.html", {"form": form, "title": f"Edit {person}"})
 
 
 def admin_area(request: HttpRequest) -> HttpResponse:
-    acting: User = request.user  # type: ignore[assignment]
-    if not acting.is_admin:
-        permissions.require(acting, Action.ADD, User)  # raises: admins only
+    permissions.require(request.user, Action.ADD, User)  # adding people is for admins only
     return render(
         request,
         "users/admin.html",
@@ -222,24 +213,24 @@ def team_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = TeamForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                if team:
-                    team = services.update_team(
-                        team=team,
-                        name=data["name"],
-                        description=data["description"],
-                        lead=data["lead"],
-                    )
-                else:
-                    team = services.create_team(
-                        name=data["name"], description=data["description"], lead=data["lead"]
-                    )
-        except ServiceError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Team {team} saved.")
-            return redirect("users:team_detail", pk=team.pk)
+
+        def save() -> Team:
+            if team is None:
+                return services.create_team(
+                    name=data["name"], description=data["description"], lead=data["lead"]
+                )
+            return services.update_team(
+                team=team,
+                name=data["name"],
+                description=data["description"],
+                lead=data["lead"],
+                clear_lead=data["lead"] is None,
+            )
+
+        saved = save_with_form(form, save)
+        if saved is not None:
+            messages.success(request, f"Team {saved} saved.")
+            return redirect("users:team_detail", pk=saved.pk)
     title = f"Edit {team}" if team else "Add a team"
     return render(request, "users/form.html", {"form": form, "title": title})
 

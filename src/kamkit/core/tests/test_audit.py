@@ -70,7 +70,10 @@ def test_passwords_and_token_hashes_are_never_copied(org: Org) -> None:
 
 def test_writes_through_a_request_are_attributed_to_the_signed_in_user(org: Org, client: Client) -> None:
     client.login(username=org.admin.email, password=PASSWORD)
-    response = client.post(f"/people/teams/{org.south.pk}/edit/", {"name": "South", "description": "coast"})
+    response = client.post(
+        f"/people/teams/{org.south.pk}/edit/",
+        {"name": "South", "description": "coast", "lead": org.south_manager.pk},  # the lead as shown
+    )
     assert response.status_code == 302
     entry = history_of(org.south).first()
     assert entry is not None
@@ -129,3 +132,19 @@ def test_exports_neutralise_spreadsheet_formulas(org: Org, client: Client) -> No
     body = b"".join(client.get("/core/audit/?format=csv").streaming_content).decode()
     assert "'=HYPERLINK" in body
     assert ",=HYPERLINK" not in body and ',"=HYPERLINK' not in body
+
+
+def test_the_spreadsheet_guard_is_importable_before_django_is_set_up() -> None:
+    # the command line builds its help (import columns) before Django starts; those modules must be
+    # able to share core.queries.FORMULA_STARTS instead of keeping a copy
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    code = "from kamkit.core.queries import FORMULA_STARTS, spreadsheet_safe; print(spreadsheet_safe('=1'))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "'=1"

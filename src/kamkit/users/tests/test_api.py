@@ -178,3 +178,36 @@ def test_writes_through_a_token_are_attributed_to_its_owner(org: Org, api_as: Ap
     entry = history_of(org.north).first()
     assert entry is not None and entry.changes == {"description": ["", "by token"]}
     assert entry.actor_id == org.director.pk and entry.actor_label == org.director.email
+
+
+def _count_queries(api: ApiClient, path: str, **params: object) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(path, **params).status_code == 200
+    return len(captured)
+
+
+def test_list_query_counts_do_not_grow_with_rows(org: Org, api_as: ApiAs) -> None:
+    api = api_as(org.kam_a)
+    api.get("/me")  # the token's first use is recorded once; keep it out of the counts
+    few = {path: _count_queries(api, path, limit=100) for path in ("/users", "/teams", "/tokens")}
+    for n in range(12):
+        team = services.create_team(name=f"Extra {n}", lead=org.south_manager)
+        services.create_user(
+            email=f"extra{n}@example.test", full_name=f"Extra {n}", team=team, manager=org.south_manager
+        )
+        services.create_token(user=org.kam_a, name=f"script {n}")
+    many = {path: _count_queries(api, path, limit=100) for path in ("/users", "/teams", "/tokens")}
+    assert many == few
+
+
+def test_a_team_lead_is_cleared_by_sending_null_and_kept_when_left_out(org: Org, api_as: ApiAs) -> None:
+    director = api_as(org.director)
+    kept = director.patch(f"/teams/{org.north.pk}", {"description": "cold"})
+    assert kept.json()["lead"]["id"] == org.north_manager.pk
+    cleared = director.patch(f"/teams/{org.north.pk}", {"lead_id": None})
+    assert cleared.status_code == 200 and cleared.json()["lead"] is None
+    org.north.refresh_from_db()
+    assert org.north.lead is None
