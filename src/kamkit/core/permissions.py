@@ -53,7 +53,8 @@ class AccessPolicy:
     ``teams``: the team the object belongs to. ``assignees``: users assigned to work on it
     (interviewers on a candidate), who may see and change it but not own it.
     ``owner_adds``: roles allowed to create objects they own even where ADD_ROLES says no
-    (an account manager adding their own self-assessment).
+    (an account manager adding their own self-assessment). ``never``: users who may not see the
+    object whatever their role (a candidate their own candidacy, even when they run the position).
     """
 
     kind: Kind
@@ -61,6 +62,7 @@ class AccessPolicy:
     teams: tuple[str, ...] = ()
     assignees: tuple[str, ...] = ()
     owner_adds: frozenset[str] = field(default_factory=frozenset)
+    never: tuple[str, ...] = ()
 
 
 def policy_for(model: type[Model]) -> AccessPolicy:
@@ -132,6 +134,13 @@ NOTHING = Q(pk__in=[])
 def scope(user: Any, model: type[Model], action: str) -> Q:
     """The filter selecting the objects of ``model`` that ``user`` may ``action`` (view/change/delete)."""
     policy = policy_for(model)
+    condition = _role_scope(user, policy, action)
+    if policy.never and condition is not NOTHING:
+        return condition & ~_any(policy.never, user.pk)
+    return condition
+
+
+def _role_scope(user: Any, policy: AccessPolicy, action: str) -> Q:
     role = role_of(user)
     if role is None:
         return NOTHING
@@ -182,6 +191,8 @@ def permitted(user: Any, model_or_queryset: type[Model] | QuerySet[Any], action:
 def _instance_in_scope(user: User, obj: Model, policy: AccessPolicy) -> bool:
     """For objects not saved yet: evaluate the policy paths on the instance itself."""
     role = role_of(user)
+    if user.pk in {_resolve(obj, path) for path in policy.never}:
+        return False
     if role in FULL_ACCESS_ROLES:
         return True
     owner_ids = {_resolve(obj, path) for path in policy.owners}

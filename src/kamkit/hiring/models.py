@@ -45,13 +45,14 @@ USER = settings.AUTH_USER_MODEL
 LEVEL = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-def people(prefix: str, *, interviewers: bool = True) -> AccessPolicy:
+def people(prefix: str, *, interviewers: bool = True, never: tuple[str, ...] = ()) -> AccessPolicy:
     """The opening's policy reached through ``prefix`` (e.g. ``application__opening``)."""
     return AccessPolicy(
         kind="people",
         owners=(f"{prefix}__hiring_manager",),
         teams=(f"{prefix}__team",),
         assignees=(f"{prefix}__applications__interviews__interviewer",) if interviewers else (),
+        never=never,
     )
 
 
@@ -164,6 +165,7 @@ class Candidate(AuditedModel):
         owners=CANDIDATE_OWNERS,
         teams=CANDIDATE_TEAMS,
         assignees=("applications__interviews__interviewer",),
+        never=("user",),
     )
 
     class Meta:
@@ -188,7 +190,7 @@ class ManagedCandidate(Candidate):
     """The candidates a person may change: whoever added them and whoever runs an opening they are in."""
 
     access_policy: ClassVar[AccessPolicy] = AccessPolicy(
-        kind="people", owners=CANDIDATE_OWNERS, teams=CANDIDATE_TEAMS
+        kind="people", owners=CANDIDATE_OWNERS, teams=CANDIDATE_TEAMS, never=("user",)
     )
 
     class Meta:
@@ -218,6 +220,7 @@ class CandidateAttachment(AuditedModel):
         owners=tuple(f"candidate__{path}" for path in CANDIDATE_OWNERS),
         teams=tuple(f"candidate__{path}" for path in CANDIDATE_TEAMS),
         assignees=("candidate__applications__interviews__interviewer",),
+        never=("candidate__user",),
     )
 
     class Meta:
@@ -245,6 +248,7 @@ class Application(AuditedModel):
         owners=("opening__hiring_manager",),
         teams=("opening__team",),
         assignees=("interviews__interviewer",),
+        never=("candidate__user",),
     )
 
     class Meta:
@@ -269,7 +273,9 @@ class StageChange(AuditedModel):
     note = models.TextField(blank=True)
     reopened = models.BooleanField(default=False)
 
-    access_policy: ClassVar[AccessPolicy] = people("application__opening", interviewers=False)
+    access_policy: ClassVar[AccessPolicy] = people(
+        "application__opening", interviewers=False, never=("application__candidate__user",)
+    )
 
     class Meta:
         ordering = ["application", "changed_at", "id"]
@@ -413,6 +419,7 @@ class Interview(AuditedModel):
         owners=("application__opening__hiring_manager",),
         teams=("application__opening__team",),
         assignees=("application__interviews__interviewer",),
+        never=("application__candidate__user",),
     )
     # A draft's content is its author's alone; the trail of an interview is readable by the panel.
     audit_ignored_fields: ClassVar[frozenset[str]] = frozenset(
@@ -503,7 +510,9 @@ class Decision(AuditedModel):
         default=dict, blank=True, help_text="The panel's means, agreement and fit when decided."
     )
 
-    access_policy: ClassVar[AccessPolicy] = people("application__opening", interviewers=False)
+    access_policy: ClassVar[AccessPolicy] = people(
+        "application__opening", interviewers=False, never=("application__candidate__user",)
+    )
     # The evidence holds the panel's ratings; a panel member still scoring may read the decision's
     # trail, so the figures stay out of it (they never change after the decision is recorded).
     audit_ignored_fields: ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at", "evidence"})

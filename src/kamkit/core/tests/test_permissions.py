@@ -99,6 +99,25 @@ def test_people_data_is_hidden_from_viewers(org: Org, people_users: None) -> Non
     assert emails(permissions.visible_to(org.director, User)) == EVERYONE
 
 
+def test_never_hides_an_object_from_its_named_users_whatever_their_role(
+    org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given people data that its own subject must never see (as a candidate their candidacy)
+    monkeypatch.setattr(
+        User, "access_policy", AccessPolicy(kind="people", owners=("id",), teams=("team",), never=("id",))
+    )
+    # then a manager sees their line but not themself, and an admin everyone but themself
+    assert emails(permissions.visible_to(org.north_manager, User)) == NORTH_LINE - {"north.manager"}
+    assert emails(permissions.visible_to(org.admin, User)) == EVERYONE - {"admin"}
+    assert not permissions.can(org.north_manager, Action.CHANGE, org.north_manager)
+    assert permissions.can(org.north_manager, Action.CHANGE, org.kam_a)
+    # and an object not saved yet is judged the same way
+    mirror = User(email="new@example.test")
+    mirror.pk = org.director.pk
+    assert not permissions.can(org.director, Action.ADD, mirror)
+    assert permissions.can(org.director, Action.ADD, User(email="other@example.test"))
+
+
 def test_add_rights_by_kind(org: Org, business_users: None) -> None:
     for role in (Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.ACCOUNT_MANAGER):
         assert permissions.can(org.by_role(role), Action.ADD, User)

@@ -18,7 +18,9 @@ def not_own_candidacy(queryset: QuerySet[Any], user: Any, path: str) -> QuerySet
 
     An employee never sees their own application, its panel, scorecards, history or decisions,
     whatever their role: a team lead who applies for a position of their team runs it for the
-    other candidates, not for themself."""
+    other candidates, not for themself. The hiring models say so in their access policies
+    (``never``), so the permission service applies it everywhere; this is for rows without a
+    policy of their own (ratings, notes) read outside it."""
     user_id = getattr(user, "pk", None)
     if user_id is None:
         return queryset
@@ -31,8 +33,6 @@ def manages(user: Any, opening: Opening) -> bool:
 
 
 def manages_candidate(user: Any, candidate: Candidate) -> bool:
-    if candidate.user_id is not None and candidate.user_id == getattr(user, "pk", None):
-        return False
     return permissions.permitted(user, ManagedCandidate, Action.CHANGE).filter(pk=candidate.pk).exists()
 
 
@@ -57,12 +57,11 @@ def managed_openings(user: Any) -> QuerySet[Opening]:
 
 
 def managed_candidates(user: Any) -> QuerySet[Candidate]:
-    managed = Candidate.objects.filter(
+    return Candidate.objects.filter(
         pk__in=permissions.permitted(user, ManagedCandidate, Action.CHANGE).values("pk")
     )
-    return not_own_candidacy(managed, user, "user_id")
 
 
 def visible_applications(user: Any) -> QuerySet[Application]:
-    """The applications ``user`` may see: what the permission service allows, less their own."""
-    return not_own_candidacy(permissions.visible_to(user, Application), user, "candidate__user_id")
+    """The applications ``user`` may see (never their own: ``Application.access_policy.never``)."""
+    return permissions.visible_to(user, Application)

@@ -11,7 +11,7 @@ from kamkit.core.choices import Action
 from kamkit.core.lists import ListFilter, ListSpec
 from kamkit.hiring.choices import ACTIVE_STAGES, CandidateSource
 from kamkit.hiring.models import Candidate, CandidateAttachment
-from kamkit.hiring.queries.access import not_own_candidacy, visible_applications
+from kamkit.hiring.queries.access import visible_applications
 
 CANDIDATE_LIST = ListSpec(
     search_fields=("full_name", "email", "source_detail"),
@@ -44,12 +44,11 @@ def candidates_for(user: Any) -> QuerySet[Candidate]:
             ),
         )
     )
-    return not_own_candidacy(candidates, user, "user_id")
+    return candidates
 
 
 def attachments_for(user: Any) -> QuerySet[CandidateAttachment]:
-    attachments = permissions.visible_to(user, CandidateAttachment).select_related("candidate", "uploaded_by")
-    return not_own_candidacy(attachments, user, "candidate__user_id")
+    return permissions.visible_to(user, CandidateAttachment).select_related("candidate", "uploaded_by")
 
 
 def campaigns_for_candidate(user: Any, candidate: Candidate) -> QuerySet[Any]:

@@ -31,13 +31,12 @@ from kamkit.hiring.queries.interviews import interviews_for, readable_scorecards
 
 
 def decisions_for(user: Any, application: Application) -> QuerySet[Decision]:
-    decisions = (
+    return (
         permissions.visible_to(user, Decision)
         .filter(application=application)
         .select_related("decided_by")
         .order_by("-decided_at", "-id")
     )
-    return not_own_candidacy(decisions, user, "application__candidate__user_id")
 
 
 def shows_evidence(user: Any, application: Application) -> bool:

@@ -21,7 +21,6 @@ from kamkit.hiring.models import (
     KitQuestion,
     QuestionNote,
 )
-from kamkit.hiring.queries.access import not_own_candidacy
 
 INTERVIEW_LIST = ListSpec(
     search_fields=(
@@ -39,10 +38,9 @@ INTERVIEW_LIST = ListSpec(
 
 
 def interviews_for(user: Any) -> QuerySet[Interview]:
-    interviews = permissions.visible_to(user, Interview).select_related(
+    return permissions.visible_to(user, Interview).select_related(
         "interviewer", "reopened_by", "application", "application__candidate", "application__opening"
     )
-    return not_own_candidacy(interviews, user, "application__candidate__user_id")
 
 
 def my_interviews(user: Any) -> QuerySet[Interview]:

@@ -11,7 +11,7 @@ from kamkit.core import permissions
 from kamkit.core.lists import ListFilter, ListSpec
 from kamkit.hiring.choices import Stage
 from kamkit.hiring.models import Application, StageChange
-from kamkit.hiring.queries.access import not_own_candidacy, visible_applications
+from kamkit.hiring.queries.access import visible_applications
 
 APPLICATION_LIST = ListSpec(
     search_fields=("candidate__full_name", "candidate__email", "opening__title"),
@@ -42,10 +42,7 @@ def stage_history(user: Any, application: Application) -> QuerySet[StageChange]:
 
 def stage_histories(user: Any) -> QuerySet[StageChange]:
     """Every stage move the user may read, oldest first (filter by application or applications)."""
-    changes = (
-        permissions.visible_to(user, StageChange).select_related("changed_by").order_by("changed_at", "id")
-    )
-    return not_own_candidacy(changes, user, "application__candidate__user_id")
+    return permissions.visible_to(user, StageChange).select_related("changed_by").order_by("changed_at", "id")
 
 
 def histories_by_application(
