@@ -20,9 +20,7 @@ from kamkit.core.imports import (
     parse_decimal,
     parse_int,
 )
-
-# What kamkit.core.queries.spreadsheet_safe escapes with a leading "'" (that module needs models).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from kamkit.core.queries import FORMULA_STARTS
 
 
 def _clean_text(value: str) -> str:

@@ -335,11 +335,12 @@ def cmd_questionnaire_import(args: argparse.Namespace) -> int:
     data = _read_bytes(args.path)
     framework = None
     if args.framework:
-        published = Framework.objects.filter(status="published")
-        framework = published.filter(slug=args.framework).order_by("-version").first()
-        if framework is None:
-            known = ", ".join(sorted(set(published.values_list("slug", flat=True)))) or "none"
-            raise InputRefused(f"no published framework {args.framework!r} (published: {known})")
+        try:
+            framework = services.framework_named(args.framework)
+        except ServiceError:
+            published = Framework.objects.filter(status="published").values_list("slug", flat=True)
+            known = ", ".join(sorted(set(published))) or "none"
+            raise InputRefused(f"no published framework {args.framework!r} (published: {known})") from None
     try:
         with _actor("questionnaire import"), transaction.atomic():
             questionnaire = services.import_questionnaire(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from django.contrib.contenttypes.models import ContentType
@@ -134,12 +135,18 @@ class _Echo:
         return value
 
 
-def _csv_response(filename: str, entries: QuerySet[Any]) -> StreamingHttpResponse:
+def streamed_csv(filename: str, rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
+    """A CSV download written row by row as it is sent (exports of many rows never sit in memory)."""
     writer = csv.writer(_Echo())
-    rows = (writer.writerow(row) for row in queries.audit_rows(entries))
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _csv_response(filename: str, entries: QuerySet[Any]) -> StreamingHttpResponse:
+    return streamed_csv(filename, queries.audit_rows(entries))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

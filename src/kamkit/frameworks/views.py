@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kamkit.core import permissions
 from kamkit.core.choices import Action
 from kamkit.core.errors import ServiceError
+from kamkit.core.forms import add_service_errors
 from kamkit.core.views import ListPage
 from kamkit.frameworks import queries, services
 from kamkit.frameworks.compare import compare
@@ -26,7 +27,6 @@ from kamkit.frameworks.forms import (
     lines,
 )
 from kamkit.frameworks.models import BenchmarkProfile, Competency, Framework
-from kamkit.users.forms import add_service_errors
 
 CONTENT_TYPES = {"json": "application/json", "yaml": "application/yaml", "md": "text/markdown"}
 

@@ -3,7 +3,6 @@ what-if weights, criteria and settings, and the exports."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from kamkit.core import permissions
 from kamkit.core.choices import Action
 from kamkit.core.errors import ServiceError
 from kamkit.core.forms import acting_user, add_service_errors, save_with_form
-from kamkit.core.views import ListPage, is_htmx
+from kamkit.core.views import ListPage, is_htmx, streamed_csv
 from kamkit.portfolio import chart, queries, services
 from kamkit.portfolio.choices import QUADRANTS
 from kamkit.portfolio.forms import CriterionForm, RatingForm, SettingsForm, WhatIfForm
@@ -86,20 +85,10 @@ def matrix(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolio/matrix.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every visible account's score (with the matrix filters), streamed."""
     scores, _ = _filtered_scores(request)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in queries.export_rows(scores)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="portfolio-scores.csv"'
-    return response
+    return streamed_csv("portfolio-scores.csv", queries.export_rows(scores))
 
 
 # The ranking -------------------------------------------------------------------------------------

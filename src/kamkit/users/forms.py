@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from kamkit.core.choices import Role
-from kamkit.core.forms import add_service_errors
 from kamkit.users.models import Team, User
 
 
@@ -69,6 +68,3 @@ class TeamForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. 'CRM sync'.")
-
-
-__all__ = ["add_service_errors"]  # kept importable from here for older imports

@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Router
 
-from kamkit.core.errors import ServiceError
+from kamkit.api.lookups import pick
 from kamkit.frameworks.choices import FrameworkStatus
 from kamkit.frameworks.models import BenchmarkProfile
 from kamkit.hiring.lookups import (
@@ -36,15 +36,6 @@ class HiringRouter(Router):
 
 
 router = HiringRouter(tags=["hiring"])
-
-
-def pick(queryset: Any, pk: int | None, field: str, what: str) -> Any:
-    if pk is None:
-        return None
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ServiceError(f"Unknown {what}.", errors={field: [f"No {what} with id {pk} here."]})
-    return found
 
 
 def published_benchmarks() -> Any:

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from kamkit.api.lookups import pick
 from kamkit.core import permissions
 from kamkit.core.choices import Action
 from kamkit.core.errors import ServiceError
@@ -34,15 +35,6 @@ router = PlansRouter(tags=["plans"])
 def acting(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     return user
-
-
-def pick(queryset: QuerySet[Any], pk: int | None, field: str, what: str) -> Any:
-    if pk is None:
-        return None
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ServiceError(f"Unknown {what}.", errors={field: [f"No {what} with id {pk} here."]})
-    return found
 
 
 def people(pk: int | None, field: str) -> User | None:
