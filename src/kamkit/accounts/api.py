@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -48,6 +48,7 @@ from kamkit.accounts.schemas import (
     SectionWrite,
     WhitespaceRead,
 )
+from kamkit.api.lookups import pick
 from kamkit.core import permissions
 from kamkit.core.choices import Action
 from kamkit.core.errors import ServiceError
@@ -78,17 +79,8 @@ def _changeable(request: HttpRequest, account_id: int) -> Account:
     return account
 
 
-def _pick(queryset: QuerySet[Any], pk: int | None, field: str, what: str) -> Any:
-    if pk is None:
-        return None
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ServiceError(f"Unknown {what}.", errors={field: [f"No {what} with id {pk} here."]})
-    return found
-
-
 def _user(pk: int | None, field: str) -> User | None:
-    picked: User | None = _pick(User.objects.filter(is_active=True), pk, field, "active user")
+    picked: User | None = pick(User.objects.filter(is_active=True), pk, field, "active user")
     return picked
 
 
@@ -96,7 +88,7 @@ def _account_input(request: HttpRequest, payload: AccountWrite) -> services.Acco
     return services.AccountInput(
         name=payload.name,
         external_id=payload.external_id,
-        parent=_pick(queries.accounts_for(request.user), payload.parent_id, "parent_id", "account"),
+        parent=pick(queries.accounts_for(request.user), payload.parent_id, "parent_id", "account"),
         industry=payload.industry,
         employees=payload.employees,
         annual_revenue=payload.annual_revenue,
@@ -105,7 +97,7 @@ def _account_input(request: HttpRequest, payload: AccountWrite) -> services.Acco
         website=payload.website,
         owner=_user(payload.owner_id, "owner_id"),
         backup_owner=_user(payload.backup_owner_id, "backup_owner_id"),
-        team=_pick(Team.objects.all(), payload.team_id, "team_id", "team"),
+        team=pick(Team.objects.all(), payload.team_id, "team_id", "team"),
         is_key_account=payload.is_key_account,
         tier=payload.tier or "",
         customer_since=payload.customer_since,
@@ -288,10 +280,10 @@ def _contact_input(account: Account, payload: ContactWrite) -> services.ContactI
         title=payload.title,
         email=payload.email,
         phone=payload.phone,
-        division=_pick(
+        division=pick(
             account.divisions.all(), payload.division_id, "division_id", "division of this account"
         ),
-        reports_to=_pick(
+        reports_to=pick(
             account.contacts.all(), payload.reports_to_id, "reports_to_id", "contact at this account"
         ),
         buying_role=payload.buying_role,
@@ -456,8 +448,8 @@ def record_feedback(request: HttpRequest, account_id: int, payload: FeedbackWrit
         topic=payload.topic,
         severity=payload.severity,
         channel=payload.channel,
-        contact=_pick(account.contacts.all(), payload.contact_id, "contact_id", "contact at this account"),
-        request=_pick(account.feedback_requests.all(), payload.request_id, "request_id", "feedback request"),
+        contact=pick(account.contacts.all(), payload.contact_id, "contact_id", "contact at this account"),
+        request=pick(account.feedback_requests.all(), payload.request_id, "request_id", "feedback request"),
         received_at=payload.received_at,
         raise_issue=payload.raise_issue,
     )
@@ -470,7 +462,7 @@ def record_feedback(request: HttpRequest, account_id: int, payload: FeedbackWrit
 )
 def request_feedback(request: HttpRequest, account_id: int, payload: FeedbackRequestWrite) -> Any:
     account = _changeable(request, account_id)
-    contact = _pick(account.contacts.all(), payload.contact_id, "contact_id", "contact at this account")
+    contact = pick(account.contacts.all(), payload.contact_id, "contact_id", "contact at this account")
     with transaction.atomic():
         made: FeedbackRequest = services.request_feedback(
             account=account,
@@ -496,7 +488,7 @@ def raise_issue(request: HttpRequest, account_id: int, payload: IssueWrite) -> A
             title=payload.title,
             description=payload.description,
             severity=payload.severity,
-            raised_by=_pick(
+            raised_by=pick(
                 account.contacts.all(), payload.raised_by_id, "raised_by_id", "contact at this account"
             ),
             owner=_user(payload.owner_id, "owner_id"),

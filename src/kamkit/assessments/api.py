@@ -13,6 +13,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from kamkit.api.lookups import pick
 from kamkit.assessments import queries, reports, services
 from kamkit.assessments.choices import DEFAULT_SCALE, LinkState
 from kamkit.assessments.documents import CONTENT_TYPES, XLSX, ItemDoc, QuestionnaireDoc, write_bytes
@@ -40,7 +41,6 @@ from kamkit.assessments.schemas import (
 )
 from kamkit.core import permissions
 from kamkit.core.choices import Action
-from kamkit.core.errors import ServiceError
 from kamkit.core.schemas import ERROR_RESPONSES
 from kamkit.frameworks.choices import FrameworkStatus
 from kamkit.frameworks.models import BenchmarkProfile, Competency, Framework
@@ -74,15 +74,6 @@ class QuestionnaireListParams(Schema):
     sort: str | None = None
 
 
-def _pick(queryset: Any, pk: int | None, field: str, what: str) -> Any:
-    if pk is None:
-        return None
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ServiceError(f"Unknown {what}.", errors={field: [f"No {what} with id {pk} here."]})
-    return found
-
-
 # Questionnaires -----------------------------------------------------------------------------------
 
 
@@ -102,7 +93,7 @@ def create_questionnaire(request: HttpRequest, payload: QuestionnaireCreate) -> 
     """A questionnaire from a document in the export shape."""
     permissions.require(request.user, Action.ADD, Questionnaire)
     published = Framework.objects.exclude(status=FrameworkStatus.DRAFT)
-    framework = _pick(
+    framework = pick(
         published, payload.framework_id, "framework_id", "published framework"
     ) or services.framework_named(payload.framework)
     doc = QuestionnaireDoc(
@@ -132,7 +123,7 @@ def import_questionnaire(
     """Upload JSON or YAML (everything) or CSV/XLSX (items only: give ``name``); refused whole."""
     permissions.require(request.user, Action.ADD, Questionnaire)
     published = Framework.objects.exclude(status=FrameworkStatus.DRAFT)
-    framework = _pick(published, framework_id, "framework_id", "published framework")
+    framework = pick(published, framework_id, "framework_id", "published framework")
     with transaction.atomic():
         questionnaire = services.import_questionnaire(
             data=file.read(), filename=file.name or "", format=format, framework=framework, name=name
@@ -190,7 +181,7 @@ def _changeable_questionnaire(request: HttpRequest, questionnaire_id: int) -> Qu
 
 
 def _competency(questionnaire: Questionnaire, competency_id: int | None) -> Competency | None:
-    return _pick(
+    return pick(
         Competency.objects.filter(framework_id=questionnaire.framework_id),
         competency_id,
         "competency_id",
@@ -288,13 +279,13 @@ def list_campaigns(request: HttpRequest, params: Query[CampaignListParams]) -> A
 @router.post("/campaigns", response={201: CampaignRead, **ERROR_RESPONSES})
 def create_campaign(request: HttpRequest, payload: CampaignCreate) -> Any:
     permissions.require(request.user, Action.ADD, Campaign)
-    questionnaire = _pick(
+    questionnaire = pick(
         queries.questionnaires_for(request.user).exclude(framework__status=FrameworkStatus.DRAFT),
         payload.questionnaire_id,
         "questionnaire_id",
         "questionnaire",
     )
-    benchmark = _pick(BenchmarkProfile.objects.all(), payload.benchmark_id, "benchmark_id", "benchmark")
+    benchmark = pick(BenchmarkProfile.objects.all(), payload.benchmark_id, "benchmark_id", "benchmark")
     with transaction.atomic():
         campaign = services.create_campaign(
             name=payload.name,
@@ -316,7 +307,7 @@ def get_campaign(request: HttpRequest, campaign_id: int) -> Any:
 def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignUpdate) -> Any:
     campaign = _changeable(request, campaign_id)
     sent = payload.dict(exclude_unset=True)
-    benchmark = _pick(BenchmarkProfile.objects.all(), sent.get("benchmark_id"), "benchmark_id", "benchmark")
+    benchmark = pick(BenchmarkProfile.objects.all(), sent.get("benchmark_id"), "benchmark_id", "benchmark")
     changes = services.CampaignChanges(
         name=sent.get("name"),
         description=sent.get("description"),
@@ -388,8 +379,8 @@ def add_subject(request: HttpRequest, campaign_id: int, payload: AssessmentCreat
     """Assess an employee (``subject_user_id``) or a candidate (``candidate_name``/``candidate_email``)."""
     campaign = _changeable(request, campaign_id)
     active = User.objects.filter(is_active=True)
-    subject = _pick(active, payload.subject_user_id, "subject_user_id", "active user")
-    peers = [_pick(active, pk, "peer_ids", "active user") for pk in payload.peer_ids]
+    subject = pick(active, payload.subject_user_id, "subject_user_id", "active user")
+    peers = [pick(active, pk, "peer_ids", "active user") for pk in payload.peer_ids]
     permissions.require(
         request.user,
         Action.ADD,
@@ -534,7 +525,7 @@ def list_assessment_invitations(request: HttpRequest, assessment_id: int) -> Any
 def invite_rater(request: HttpRequest, assessment_id: int, payload: InvitationCreate) -> Any:
     assessment = _assessment(request, assessment_id)
     permissions.require(request.user, Action.CHANGE, assessment.campaign)
-    rater = _pick(User.objects.filter(is_active=True), payload.rater_user_id, "rater_user_id", "active user")
+    rater = pick(User.objects.filter(is_active=True), payload.rater_user_id, "rater_user_id", "active user")
     with transaction.atomic():
         invitation = services.invite_rater(
             assessment=assessment,

@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from kamkit.accounts import services as account_services
 from kamkit.accounts.models import Account, Deal, Product
 from kamkit.accounts.queries import accounts_for
+from kamkit.api.lookups import pick
 from kamkit.core import permissions
 from kamkit.core.choices import Action
 from kamkit.core.errors import ServiceError
@@ -298,18 +299,9 @@ class DealListParams(Schema):
     status: str | None = None
 
 
-def _pick(queryset: Any, pk: int | None, field: str, what: str) -> Any:
-    if pk is None:
-        return None
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ServiceError(f"Unknown {what}.", errors={field: [f"No {what} with id {pk} here."]})
-    return found
-
-
 def _deal_account(request: HttpRequest, account_id: int) -> Account:
     """The account a deal is written to: visible (else a 400 on the field), and changeable (else 403)."""
-    account: Account = _pick(accounts_for(request.user), account_id, "account_id", "account")
+    account: Account = pick(accounts_for(request.user), account_id, "account_id", "account")
     permissions.require(request.user, Action.CHANGE, account)
     return account
 
@@ -322,11 +314,11 @@ def _deal_input(
         account=account,
         external_id=external_id,
         name=data.get("name") or "",
-        product=_pick(Product.objects.all(), data.get("product_id"), "product_id", "product"),
-        division=_pick(
+        product=pick(Product.objects.all(), data.get("product_id"), "product_id", "product"),
+        division=pick(
             account.divisions.all(), data.get("division_id"), "division_id", "division of this account"
         ),
-        owner=_pick(User.objects.filter(is_active=True), data.get("owner_id"), "owner_id", "active user"),
+        owner=pick(User.objects.filter(is_active=True), data.get("owner_id"), "owner_id", "active user"),
         stage=data.get("stage") or "prospecting",
         amount=data.get("amount"),
         margin=data.get("margin"),
