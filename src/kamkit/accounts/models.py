@@ -236,7 +236,7 @@ class Interaction(AuditedModel):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")
     kind = models.CharField(max_length=10, choices=InteractionKind.choices, default=InteractionKind.MEETING)
-    occurred_at = models.DateTimeField(db_index=True)
+    occurred_at = models.DateTimeField()
     subject = models.CharField(max_length=200)
     notes = models.TextField(blank=True)
     duration_minutes = models.PositiveIntegerField(
@@ -250,6 +250,11 @@ class Interaction(AuditedModel):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        indexes = [
+            # Time order for lists, and covering the portfolio re-score's minutes logged per account
+            # in a period (ADR 0007): the sum reads this index alone, never the wide rows with notes.
+            models.Index(fields=["occurred_at", "account", "duration_minutes"], name="interaction_time_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject}"

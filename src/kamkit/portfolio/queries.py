@@ -270,7 +270,21 @@ def raw_value(source: str) -> Cast:
     return Cast(F(column), FLOAT)
 
 
-def _normalised(source: str, method: str, scale: int) -> Any:
+Bounds = Mapping[str, tuple[float | None, float | None]]
+
+
+def min_max_bounds() -> Bounds:
+    """The lowest and highest raw value of every computed source over the facts: one aggregate (one
+    pass over AccountMetrics), so that min-max needs no window over the whole table per source."""
+    aggregates: dict[str, Any] = {}
+    for source in COMPUTED_SOURCES:
+        aggregates[f"{source}__min"] = Min(raw_value(source))
+        aggregates[f"{source}__max"] = Max(raw_value(source))
+    row = AccountMetrics.objects.aggregate(**aggregates)
+    return {source: (row[f"{source}__min"], row[f"{source}__max"]) for source in COMPUTED_SOURCES}
+
+
+def _normalised(source: str, method: str, scale: int, bounds: Bounds) -> Any:
     raw = raw_value(source)
     if source in RATED_SOURCES:
         return Coalesce(
@@ -289,8 +303,11 @@ def _normalised(source: str, method: str, scale: int) -> Any:
             ),
             output_field=FLOAT,
         )
-    low, high = Window(Min(raw)), Window(Max(raw))
-    return Coalesce((raw - low) / NullIf(high - low, Value(0.0)), Value(scoring.UNKNOWN), output_field=FLOAT)
+    low, high = bounds.get(source, (None, None))
+    if low is None or high is None or high == low:
+        return Value(scoring.UNKNOWN, output_field=FLOAT)
+    spread = Value(float(high) - float(low))
+    return Coalesce((raw - Value(float(low))) / spread, Value(scoring.UNKNOWN), output_field=FLOAT)
 
 
 NORMALISED_COLUMNS: tuple[str, ...] = (
@@ -302,12 +319,15 @@ NORMALISED_COLUMNS: tuple[str, ...] = (
 
 
 def normalised_queryset(settings: scoring.ScoringSettings, scales: Mapping[str, int]) -> QuerySet[Any]:
-    """Every account's criterion values on 0-1 (window functions over all AccountMetrics rows) and its
-    return on time, in NORMALISED_COLUMNS order."""
+    """Every account's criterion values on 0-1 and its return on time, in NORMALISED_COLUMNS order.
+
+    Min-max reads each source's bounds first (one aggregate) and writes them into the expression;
+    percentiles are window functions over all AccountMetrics rows."""
     value = F("profit_current") if settings.value_basis == "profit" else F("revenue_current")
     hours = F("hours_logged") + Coalesce(F("hours_planned"), Value(0.0), output_field=FLOAT)
+    bounds = min_max_bounds() if settings.normalisation == Normalisation.MIN_MAX else {}
     named: dict[str, Any] = {
-        f"n_{source}": _normalised(source, settings.normalisation, scales.get(source, 5))
+        f"n_{source}": _normalised(source, settings.normalisation, scales.get(source, 5), bounds)
         for source in ALL_SOURCES
     }
     named["return_on_time"] = Cast(value, FLOAT) / NullIf(hours, Value(0.0))

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kamkit.accounts.choices import Tier
 from kamkit.accounts.models import Account
+from kamkit.core.bulk import bulk_work
 from kamkit.core.errors import ServiceError
 from kamkit.portfolio import queries, scoring
 from kamkit.portfolio.choices import ALL_SOURCES, RATED_SOURCES, Axis, Normalisation, ValueBasis
@@ -380,8 +381,9 @@ def _empty(*tables: type[Any]) -> None:
 def rescore_portfolio(*, as_of: dt.date | None = None, started_by: User | None = None) -> ScoringRun:
     """Recompute every account's facts and score in the database; returns the run (its audit summary).
 
-    Two INSERT ... SELECT statements do the work: facts (aggregates over deals, interactions and
-    ratings) and scores (window functions over the facts). Concurrent re-scores wait for each other.
+    Two INSERT ... SELECT statements do the work: facts (aggregates over deals, interactions, ratings
+    and planned time) and scores (the facts brought to 0-1 with the min-max bounds read in between, or
+    percentile windows, then RANK()). Concurrent re-scores wait for each other.
     """
     started = timezone.now()
     clock = time.perf_counter()
@@ -396,16 +398,17 @@ def rescore_portfolio(*, as_of: dt.date | None = None, started_by: User | None =
     scales = {c.source: c.scale for c in criteria_rows}
 
     _on_postgres("SET LOCAL jit = off")
-    _empty(AccountScore, AccountMetrics)
-    facts_sql, facts_params = queries.metrics_sql(
-        period, period_months=settings.period_months, rated=rated, computed_at=started
-    )
-    count = _insert_select(AccountMetrics, queries.METRICS_COLUMNS, facts_sql, facts_params)
-    if count < 0:  # a driver that does not report it
-        count = AccountMetrics.objects.count()
-    score_sql, score_params = ranking_sql(criteria, settings, scales, max(count, 1))
-    _on_postgres("SET LOCAL work_mem = '64MB'")
-    _insert_select(AccountScore, SCORE_COLUMNS, score_sql, [started, *score_params])
+    with bulk_work():
+        _empty(AccountScore, AccountMetrics)
+        facts_sql, facts_params = queries.metrics_sql(
+            period, period_months=settings.period_months, rated=rated, computed_at=started
+        )
+        count = _insert_select(AccountMetrics, queries.METRICS_COLUMNS, facts_sql, facts_params)
+        if count < 0:  # a driver that does not report it
+            count = AccountMetrics.objects.count()
+        score_sql, score_params = ranking_sql(criteria, settings, scales, max(count, 1))
+        _on_postgres("SET LOCAL work_mem = '64MB'")
+        _insert_select(AccountScore, SCORE_COLUMNS, score_sql, [started, *score_params])
     return ScoringRun.objects.create(
         as_of=as_of,
         started_at=started,

@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, cast
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ from kamkit.accounts.importers.shared import (
 from kamkit.accounts.models import Account, Contact, Deal, Product
 from kamkit.accounts.signals import rows_imported
 from kamkit.core import permissions
+from kamkit.core.bulk import bulk_work
 from kamkit.core.choices import ImportKind, ImportStatus
 from kamkit.core.imports import (
     Column,
@@ -102,7 +103,8 @@ def import_file(
             plan.apply(write=False)
         else:
             with transaction.atomic():
-                _tune_sqlite(lambda: plan.apply(write=True))
+                with bulk_work():  # a million rows and their indexes
+                    plan.apply(write=True)
                 if plan.created or plan.updated:
                     rows_imported.send(
                         sender=EXPORT_MODELS[kind], kind=kind, created=plan.created, updated=plan.updated
@@ -149,21 +151,6 @@ def _override_keys(kind: str, overrides: Mapping[str, str] | None) -> dict[str, 
     for name, header in (overrides or {}).items():
         keyed[column_key(kind, name) or name] = header
     return keyed
-
-
-def _tune_sqlite(write: Callable[[], None]) -> None:
-    """SQLite's default 2 MB page cache makes index inserts of a million rows thrash; use 256 MB."""
-    if connection.vendor != "sqlite":
-        write()
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute("PRAGMA cache_size = -262144")
-        try:
-            write()
-        finally:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _finish(run: ImportRun, status: str, **counts: Any) -> None:

@@ -339,3 +339,24 @@ def test_planned_hours_from_another_app_feed_return_on_time(
     explained = queries.explanation_for(score(portfolio.book.alpha))
     assert explained is not None
     assert "(10.0 h logged + 10.0 h planned)" in explained.explanation.return_on_time_text
+
+
+def test_a_source_on_which_every_account_is_equal_counts_as_the_middle(portfolio: Portfolio) -> None:
+    from kamkit.accounts.models import Deal
+
+    # given no deals at all: every account's revenue and pipeline are 0 (lowest = highest)
+    Deal.objects.all().delete()
+    rescore()
+    scores = list(AccountScore.objects.all())
+    assert scores and {s.n_revenue_current for s in scores} == {scoring.UNKNOWN}
+    assert {s.n_pipeline for s in scores} == {scoring.UNKNOWN}
+    # ratings still tell the accounts apart
+    assert score(portfolio.book.alpha).n_financial_security == pytest.approx(1)
+
+
+def test_an_empty_portfolio_scores_nothing_without_failing(portfolio: Portfolio) -> None:
+    from kamkit.accounts.models import Account
+
+    Account.objects.all().delete()
+    run = services.rescore_portfolio(as_of=dt.date(2026, 11, 1))
+    assert run.account_count == 0 and not AccountScore.objects.exists()
