@@ -19,10 +19,12 @@ from kamkit.core.imports import (
     parse_date,
     parse_decimal,
     parse_int,
+    pure_parser,
 )
 from kamkit.core.queries import FORMULA_STARTS
 
 
+@pure_parser
 def _clean_text(value: str) -> str:
     """Text as exported by kamkit or a spreadsheet: "'=x" (a formula kept from running) is "=x"."""
     text = value.strip()
@@ -31,6 +33,7 @@ def _clean_text(value: str) -> str:
     return text
 
 
+@pure_parser
 def _optional_clean_text(value: str) -> str | None:
     return _clean_text(value) or None
 

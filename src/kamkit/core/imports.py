@@ -235,6 +235,13 @@ _MEMO_SAFE: weakref.WeakSet[Callable[[str], Any]] = weakref.WeakSet(
 _MEMO_LIMIT = 50_000  # distinct values kept per column; unique ids stop filling it at this size
 
 
+def pure_parser[Parser: Callable[[str], Any]](parse: Parser) -> Parser:
+    """Mark a column parser as pure with an immutable result, so that its values are memoised per
+    column like the built-in parsers' (an import's own text cleaners, say)."""
+    _MEMO_SAFE.add(parse)
+    return parse
+
+
 # --------------------------------------------------------------------------------------------------
 # Columns, errors
 

@@ -617,6 +617,26 @@ def test_custom_parsers_are_called_for_every_cell() -> None:
     assert parsed.errors == [RowError(5, "Code", "a value is required")]
 
 
+def test_parsers_marked_pure_are_called_once_per_distinct_value() -> None:
+    # Given an importer's own parser, marked pure
+    seen: list[str] = []
+
+    @imports.pure_parser
+    def parse_lower(value: str) -> str:
+        seen.append(value)
+        return value.strip().lower()
+
+    columns = [Column("code", "Code", (), parse_lower, required=True)]
+
+    # When the same value comes three times, another once, and an empty one
+    parsed = parse_all(csv_table("Code,Other\nAB,1\nAB,2\nCd,3\nAB,4\n,5\n"), columns)
+
+    # Then each distinct value is parsed once (the empty one again to explain the refusal)
+    assert seen[:2] == ["AB", "Cd"] and seen.count("AB") == 1
+    assert [row.values["code"] for row in parsed.rows] == ["ab", "ab", "cd", "ab"]
+    assert parsed.errors == [RowError(6, "Code", "a value is required")]
+
+
 def test_parse_rows_leaves_the_garbage_collector_as_it_found_it() -> None:
     table = csv_table("Account Name\nAcme\n")
     assert gc.isenabled()
