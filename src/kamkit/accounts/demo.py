@@ -3,9 +3,11 @@ feedback, issues, a product catalogue and a deal history.
 
 The first 85 accounts and the products come from the public CRM sample in ``demo_data/`` (see its
 README); further accounts get generated names. Everything is drawn from ``context.rng`` and dated
-from the fixed ``TODAY`` below, so one seed always gives the same organisation. Only key accounts
-get divisions, profiles, contacts, interactions, feedback and issues, which keeps a
-100,000-account demo fast.
+from the demo's day (``context.as_of``/``context.now``): contacts, feedback, issues and deals lie so
+many days before it (open deals partly after it), customers joined before its year and the financial
+years are the three before it. So one seed and day always give the same organisation, and another
+day gives the same one moved in time. Only key accounts get divisions, profiles, contacts,
+interactions, feedback and issues, which keeps a 100,000-account demo fast.
 
 Rows are written in bulk through Django's cursor (SQLite: multi-row INSERT ... RETURNING, and one
 prepared INSERT run for deals and link tables; PostgreSQL: INSERT ... SELECT FROM UNNEST(arrays)), so
@@ -23,7 +25,7 @@ import csv
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
 from operator import attrgetter
@@ -66,9 +68,6 @@ from kamkit.accounts.models import (
 from kamkit.core.choices import Role
 from kamkit.core.demo import DemoContext, builder
 
-# The demo's "today": all dates are relative to it, so a seed gives the same data on any day.
-TODAY = date(2026, 11, 1)
-NOW = datetime(2026, 11, 1, 17, 0, tzinfo=UTC)
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 
 KEY_SHARE = 0.2
@@ -871,11 +870,15 @@ def _slug(name: str) -> str:
 
 
 def _random_day(rng: Random, first: date, last: date) -> date:
-    return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
+    """A day from ``first`` to ``last`` (``last`` when they are the wrong way round). One draw whatever
+    the span, so the demo's day never changes what is drawn after it."""
+    span = max(0, (last - first).days)
+    return min(first, last) + timedelta(days=int(rng.random() * (span + 1)))
 
 
 def _make_accounts(context: DemoContext, staff: Staff, competitors: list[Competitor], counts: Counts) -> Book:
     rng = context.rng
+    joined_by = date(context.as_of.year - 1, 12, 31)  # customers since before the demo's year
     total = context.size.accounts
     samples = load_sample_accounts()[:total]
     names = CompanyNames(rng, [sample.name for sample in samples])
@@ -897,7 +900,7 @@ def _make_accounts(context: DemoContext, staff: Staff, competitors: list[Competi
     rng.shuffle(kam_order)
     key_rank = 0
     book = Book()
-    details = KeyAccountDetails(rng, staff, competitors, counts)
+    details = KeyAccountDetails(context, staff, competitors, counts)
     for start in range(0, total, ACCOUNT_CHUNK):
         chunk: list[Account] = []
         for index in range(start, min(total, start + ACCOUNT_CHUNK)):
@@ -912,9 +915,9 @@ def _make_accounts(context: DemoContext, staff: Staff, competitors: list[Competi
                 counts.key_accounts += 1
                 counts.key_without_backup += backup is None
             if index < len(samples):
-                account = _sample_account(rng, samples[index])
+                account = _sample_account(rng, samples[index], joined_by)
             else:
-                account = _generated_account(rng, names, is_key, book.ids)
+                account = _generated_account(rng, names, is_key, book.ids, joined_by)
             account.owner_id = owner
             account.backup_owner_id = backup
             account.team_id = staff.team_of.get(owner) if owner is not None else None
@@ -935,7 +938,7 @@ def _make_accounts(context: DemoContext, staff: Staff, competitors: list[Competi
     return book
 
 
-def _sample_account(rng: Random, sample: SampleAccount) -> Account:
+def _sample_account(rng: Random, sample: SampleAccount, joined_by: date) -> Account:
     return Account(
         name=sample.name,
         industry=sample.industry,
@@ -944,11 +947,13 @@ def _sample_account(rng: Random, sample: SampleAccount) -> Account:
         country=sample.country,
         city=rng.choice(CITIES.get(sample.country, ("",))),
         website=f"https://www.{_slug(sample.name)}.example",
-        customer_since=_random_day(rng, date(max(1995, sample.founded), 1, 1), date(2025, 12, 31)),
+        customer_since=_random_day(rng, date(max(1995, sample.founded), 1, 1), joined_by),
     )
 
 
-def _generated_account(rng: Random, names: CompanyNames, is_key: bool, earlier: list[int]) -> Account:
+def _generated_account(
+    rng: Random, names: CompanyNames, is_key: bool, earlier: list[int], joined_by: date
+) -> Account:
     industry = rng.choice(INDUSTRIES)
     name = names.make(industry)
     country = rng.choices(COUNTRY_NAMES, cum_weights=COUNTRY_WEIGHTS)[0]
@@ -964,7 +969,7 @@ def _generated_account(rng: Random, names: CompanyNames, is_key: bool, earlier: 
         country=country,
         city=rng.choice(CITIES[country]),
         website=f"https://www.{_slug(name)}.example",
-        customer_since=_random_day(rng, date(max(1995, founded + 1), 1, 1), date(2025, 12, 31)),
+        customer_since=_random_day(rng, date(max(1995, founded + 1), 1, 1), joined_by),
         parent_id=parent,
     )
 
@@ -979,8 +984,12 @@ def _link_sample_parents(samples: list[SampleAccount], book: Book) -> None:
 class KeyAccountDetails:
     """Divisions, profile, financials, competitors, contacts, interactions, feedback and issues."""
 
-    def __init__(self, rng: Random, staff: Staff, competitors: list[Competitor], counts: Counts) -> None:
-        self.rng = rng
+    def __init__(
+        self, context: DemoContext, staff: Staff, competitors: list[Competitor], counts: Counts
+    ) -> None:
+        self.rng = context.rng
+        self.now = context.now
+        self.year = context.as_of.year
         self.staff = staff
         self.competitors = competitors
         self.counts = counts
@@ -1027,7 +1036,7 @@ class KeyAccountDetails:
         create(CustomerIssue, issues)
         counts = self.counts
         counts.profile_sections += len(sections)
-        stale_before = NOW - timedelta(days=STALE_AFTER_DAYS)
+        stale_before = self.now - timedelta(days=STALE_AFTER_DAYS)
         counts.stale_sections += sum(
             1
             for section in sections
@@ -1057,7 +1066,7 @@ class KeyAccountDetails:
     def _reviewed_at(self) -> datetime:
         rng = self.rng
         days = rng.randint(3, STALE_AFTER_DAYS - 10) if rng.random() < 0.7 else rng.randint(190, 600)
-        return NOW - timedelta(days=days, hours=rng.randint(0, 8))
+        return self.now - timedelta(days=days, hours=rng.randint(0, 8))
 
     def _competitors(self, account: Account, rivals: list[AccountCompetitor]) -> list[str]:
         rng = self.rng
@@ -1147,7 +1156,7 @@ class KeyAccountDetails:
         rng = self.rng
         revenue = float(account.annual_revenue or 0)
         years = []
-        for year in (2025, 2024, 2023):
+        for year in range(self.year - 1, self.year - 4, -1):  # the last three closed years
             growth = round(rng.gauss(4, 6), 2)
             years.append(
                 FinancialYear(
@@ -1260,7 +1269,9 @@ class KeyAccountDetails:
     def _interactions(
         self, account: Account, contacts: list[Contact], thread: Contact | None
     ) -> list[tuple[Interaction, list[Contact], list[int]]]:
-        """5-20 calls, meetings, ... over the last year; sets each contact's last_contact_at."""
+        """5-20 calls, meetings, ... over the year before the demo's day (the latest the day before, so
+        none lies ahead of someone loading the demo in the morning); sets each contact's
+        last_contact_at."""
         rng = self.rng
         owner = account.owner_id
         manager = self.staff.manager_of_team.get(account.team_id)
@@ -1271,8 +1282,8 @@ class KeyAccountDetails:
         made = []
         for _ in range(rng.randint(5, 20)):
             kind, _, shortest, longest = rng.choices(INTERACTION_KINDS, cum_weights=INTERACTION_WEIGHTS)[0]
-            days = rng.randint(60 if neglected else 0, 364)
-            occurred = NOW - timedelta(
+            days = rng.randint(60 if neglected else 1, 364)
+            occurred = self.now - timedelta(
                 days=days, hours=rng.randint(0, 8), minutes=rng.choice((0, 15, 30, 45))
             )
             if thread is not None:
@@ -1327,7 +1338,7 @@ class KeyAccountDetails:
             score = rng.choices(range(11), cum_weights=SCORE_WEIGHTS)[0]
             topic = rng.choice(FEEDBACK_TOPICS)
             channel = rng.choice(FEEDBACK_CHANNELS)
-            received = NOW - timedelta(days=rng.randint(1, 364), hours=rng.randint(0, 8))
+            received = self.now - timedelta(days=rng.randint(1, 364), hours=rng.randint(0, 8))
             contact = rng.choice(present) if channel != FeedbackChannel.SURVEY else None
             request = None
             if channel == FeedbackChannel.REQUESTED:
@@ -1374,14 +1385,14 @@ class KeyAccountDetails:
                 FeedbackRequest(
                     account=account,
                     contact=rng.choice(present),
-                    asked_at=NOW - timedelta(days=rng.randint(1, 30)),
+                    asked_at=self.now - timedelta(days=rng.randint(1, 30)),
                     asked_by_id=owner,
                     topic=rng.choice(FEEDBACK_TOPICS),
                 )
             )
         unhappy = [item for item in own if item.score is not None and item.score <= 6]
         for _ in range(rng.choice((0, 1, 1, 2))):
-            raised = NOW - timedelta(days=rng.randint(1, 200), hours=rng.randint(0, 8))
+            raised = self.now - timedelta(days=rng.randint(1, 200), hours=rng.randint(0, 8))
             status = rng.choices(
                 (IssueStatus.OPEN, IssueStatus.RESOLVED, IssueStatus.CUSTOMER_INFORMED),
                 cum_weights=(40, 65, 100),
@@ -1389,10 +1400,10 @@ class KeyAccountDetails:
             resolved = informed = None
             if status != IssueStatus.OPEN:
                 resolved = raised + timedelta(days=rng.randint(1, 30))
-                if resolved > NOW:
+                if resolved > self.now:
                     status, resolved = IssueStatus.OPEN, None
             if resolved is not None and status == IssueStatus.CUSTOMER_INFORMED:
-                informed = min(NOW, resolved + timedelta(days=rng.randint(0, 7)))
+                informed = min(self.now, resolved + timedelta(days=rng.randint(0, 7)))
             source = rng.choice(unhappy) if unhappy and rng.random() < 0.5 else None
             issues.append(
                 CustomerIssue(
@@ -1424,9 +1435,10 @@ def _make_deals(
     rnd = rng.random
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(timezone.now())
-    # date columns as the database wants them, by "days before TODAY" (negative: in the future)
+    # date columns as the database wants them, by "days before the demo's day" (negative: after it)
     future, past = 400, 1200
-    day = [ops.adapt_datefield_value(TODAY - timedelta(days=offset)) for offset in range(-future, past)]
+    today = context.as_of
+    day = [ops.adapt_datefield_value(today - timedelta(days=offset)) for offset in range(-future, past)]
     account_weights = list(accumulate(KEY_DEAL_WEIGHT if is_key else 1.0 for is_key in book.key))
     product_ids = [product.pk for product in products]
     product_names = [product.name for product in products]

@@ -2,15 +2,14 @@
 
 Each person gets a true level per competency; raters see it through their own leniency and some
 noise, people rate themselves a little higher than others do, and a few statements are left blank.
-That gives the reports content and the organisation enough responses for Cronbach's alpha.
+That gives the reports content and the organisation enough responses for Cronbach's alpha. The
+campaign ran six to three weeks before the demo's day (``context.now``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
-from django.utils import timezone
 
 from kamkit.assessments import builtin
 from kamkit.assessments.choices import CampaignStatus, QuestionnaireSource, Relationship
@@ -62,14 +61,13 @@ def build_assessments(context: DemoContext) -> str:
     competencies = sorted({competency_id for _, competency_id, _ in items})
     people: list[User] = list(context.made.get("people", []))
     director = next((p for p in people if p.role == Role.DIRECTOR), None)
-    now = timezone.now()
-    launched = now - dt.timedelta(days=45)
+    launched = context.now - dt.timedelta(days=45)
     campaign = Campaign.objects.create(
         name="Key account manager 360 (demo)",
         description="Self, manager and peer views on the six KAM competencies.",
         questionnaire=questionnaire,
         benchmark=questionnaire.framework.benchmarks.order_by("id").first(),
-        due_date=timezone.localdate(launched) + dt.timedelta(days=21),
+        due_date=launched.date() + dt.timedelta(days=21),
         status=CampaignStatus.CLOSED,
         created_by=director,
         launched_at=launched,

@@ -180,6 +180,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             report = demo.generate(
                 demo.DemoSize(people=args.people, accounts=args.accounts, deals=args.deals),
                 seed=args.seed,
+                as_of=args.as_of,
             )
         except demo.DemoRefused as exc:
             raise CliError(str(exc)) from None
@@ -578,6 +579,19 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
 
 
+def _demo_day(text: str) -> Any:
+    """--as-of for `kamkit demo`: a date written YYYY-MM-DD (not the other forms ISO allows)."""
+    import datetime as dt
+    import re
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _revenue_scale(text: str) -> Any:
     from decimal import Decimal, InvalidOperation
 
@@ -726,6 +740,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--accounts", type=int, default=120, help="number of customer accounts")
     demo.add_argument("--deals", type=int, default=2000, help="number of deals")
     demo.add_argument("--seed", type=int, default=7, help="random seed: same seed, same organisation")
+    demo.add_argument(
+        "--as-of",
+        type=_demo_day,
+        metavar="YYYY-MM-DD",
+        help="the day the demo is dated from (default: today); same seed and day, same data",
+    )
 
     worker = add("worker", cmd_worker, "Run background tasks (reminders, reports, imports).")
     worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls")

@@ -1,8 +1,9 @@
 """Demo hiring: two Key Account Manager positions on the built-in benchmark, candidates at every
 stage (one of them an employee moving up), panels with submitted and draft scorecards, one offer.
 
-Built through the services (a handful of rows), then dated back so the stage history reads like
-a few weeks of real recruiting.
+Built through the services (a handful of rows), then dated back from the demo's day
+(``context.now``) so the stage history, the scorecards and the decision read like a few weeks of
+real recruiting.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from kamkit.core.choices import Role
 from kamkit.core.demo import DemoContext, builder
@@ -24,8 +24,10 @@ from kamkit.hiring.choices import CandidateSource, Outcome, Recommendation, Stag
 from kamkit.hiring.models import (
     Application,
     Candidate,
+    CandidateAttachment,
     Decision,
     Interview,
+    InterviewKit,
     KitCompetency,
     Opening,
     StageChange,
@@ -70,19 +72,19 @@ def _benchmark() -> BenchmarkProfile | None:
     )
 
 
-def _days_ago(days: int, hour: int = 10) -> dt.datetime:
-    moment = timezone.localtime() - dt.timedelta(days=days)
-    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+def _days_ago(context: DemoContext, days: int, hour: int = 10) -> dt.datetime:
+    """``hour`` o'clock (local time) so many days before the demo's day."""
+    return context.at(context.as_of - dt.timedelta(days=days), dt.time(hour))
 
 
-def _dated(application: Application, days: Sequence[int]) -> None:
+def _dated(context: DemoContext, application: Application, days: Sequence[int]) -> None:
     """Spread the application's stage history over the given days ago (oldest first)."""
     changes = list(StageChange.objects.filter(application=application).order_by("changed_at", "id"))
     dated = list(zip(changes, days, strict=False))
     for change, ago in dated:
-        StageChange.objects.filter(pk=change.pk).update(changed_at=_days_ago(ago))
+        StageChange.objects.filter(pk=change.pk).update(changed_at=_days_ago(context, ago))
     Application.objects.filter(pk=application.pk).update(
-        stage_changed_at=_days_ago(dated[-1][1]), applied_on=_days_ago(days[0]).date()
+        stage_changed_at=_days_ago(context, dated[-1][1]), applied_on=_days_ago(context, days[0]).date()
     )
 
 
@@ -167,7 +169,7 @@ def build_hiring(context: DemoContext) -> str:
             "Own four to six retail key accounts: plan each one with the customer, grow the range they "
             "buy, and keep them covered when you are away."
         ),
-        opened_on=_days_ago(40).date(),
+        opened_on=_days_ago(context, 40).date(),
         created_by=director,
     )
     senior = services.create_opening(
@@ -178,7 +180,7 @@ def build_hiring(context: DemoContext) -> str:
         team=second_manager.team,
         location="London",
         description="Lead the two largest accounts and coach the account managers who support them.",
-        opened_on=_days_ago(30).date(),
+        opened_on=_days_ago(context, 30).date(),
         created_by=director,
     )
     candidates = []
@@ -194,7 +196,9 @@ def build_hiring(context: DemoContext) -> str:
                 created_by=first_manager,
             )
         )
-    services.add_attachment(
+    for opening, days in ((kam, 40), (senior, 30)):  # the kits were built when the positions opened
+        InterviewKit.objects.filter(opening=opening).update(generated_at=_days_ago(context, days, hour=9))
+    cv = services.add_attachment(
         candidate=candidates[3],
         upload=ContentFile(
             b"Dora Fitzgerald\nKey account manager, consumer goods, 2017 to today.\n"
@@ -204,6 +208,7 @@ def build_hiring(context: DemoContext) -> str:
         kind="cv",
         uploaded_by=first_manager,
     )
+    CandidateAttachment.objects.filter(pk=cv.pk).update(uploaded_at=_days_ago(context, 28, hour=9))
     movers = [k for k in _assessed(kams) if k.team_id != second_manager.team_id] or [
         k for k in kams if k.team_id != second_manager.team_id
     ]
@@ -227,12 +232,16 @@ def build_hiring(context: DemoContext) -> str:
             services.move_stage(
                 application=application, to_stage=stage, changed_by=opening.hiring_manager, note=note
             )
-        _dated(application, days)
+        _dated(context, application, days)
         return application
 
     made = {"interviews": 0, "submitted": 0}
 
-    def panel(application: Application, members: Sequence[tuple[User, bool]], level: float) -> None:
+    def panel(
+        application: Application, members: Sequence[tuple[User, bool]], level: float, scored: int
+    ) -> None:
+        """Interviews for the panel, each scored (or left as a draft) on the day ``scored`` days before
+        the demo's day, an hour apart."""
         profile = {
             pk: level + context.rng.gauss(0, 0.8)
             for pk in KitCompetency.objects.filter(kit__opening_id=application.opening_id).values_list(
@@ -248,6 +257,10 @@ def build_hiring(context: DemoContext) -> str:
             )
             made["interviews"] += 1
             _score(context, interview, profile, submit=submit)
+            when = _days_ago(context, scored, hour=11 + made["interviews"] % 6)
+            Interview.objects.filter(pk=interview.pk).update(
+                draft_saved_at=when, submitted_at=when if submit else None
+            )
             made["submitted"] += int(submit)
 
     apply(candidates[0], kam, [], [3])
@@ -259,10 +272,10 @@ def build_hiring(context: DemoContext) -> str:
         [30, 27, 24],
     )
     interviewing = apply(candidates[2], kam, [], [20])
-    panel(interviewing, [(talent, True), (first_manager, False)], 3.1 + context.rng.random() * 0.4)
-    _dated(interviewing, [20, 8])
+    panel(interviewing, [(talent, True), (first_manager, False)], 3.1 + context.rng.random() * 0.4, 5)
+    _dated(context, interviewing, [20, 8])
     offered = apply(candidates[3], kam, [], [28])
-    panel(offered, [(talent, True), (first_manager, True), (senior_kam, True)], 3.8)
+    panel(offered, [(talent, True), (first_manager, True), (senior_kam, True)], 3.8, 14)
     services.record_decision(
         application=offered,
         outcome=Outcome.OFFER,
@@ -272,11 +285,11 @@ def build_hiring(context: DemoContext) -> str:
         ),
         decided_by=first_manager,
     )
-    _dated(offered, [28, 18, 2])
-    Decision.objects.filter(application=offered).update(decided_at=_days_ago(2, hour=16))
+    _dated(context, offered, [28, 18, 2])
+    Decision.objects.filter(application=offered).update(decided_at=_days_ago(context, 2, hour=16))
     moving_up = apply(internal, senior, [], [21])
-    panel(moving_up, [(talent, True), (second_manager, True)], 3.6)
-    _dated(moving_up, [21, 10])
+    panel(moving_up, [(talent, True), (second_manager, True)], 3.6, 7)
+    _dated(context, moving_up, [21, 10])
     apply(
         candidates[5],
         senior,

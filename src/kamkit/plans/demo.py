@@ -2,8 +2,11 @@
 two or three objectives, weekly, monthly and quarterly actions, and the past occurrences marked
 (mostly done, some skipped, a few left to go overdue), a team on both sides and a first review.
 
-Dates follow the accounts demo's fixed "today", so a seed gives the same plans on any day. Rows are
-written in bulk and bypass the audit trail; the report line says what was made. At most
+Plans cover the calendar year of the demo's day (``context.as_of``), named FY<year> like the plans
+people start themselves; occurrences before that day are marked, the rest wait. So a seed and a day
+give the same plans, and the same day of another year the same plans a year on (leap days aside).
+A demo loaded early in January has a young plan year with little history, as a real one would.
+Rows are written in bulk and bypass the audit trail; the report line says what was made. At most
 ``MAX_PLANS`` plans are made, so a 100,000-account demo stays quick.
 """
 
@@ -16,7 +19,6 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from kamkit.accounts.choices import BuyingRole, DealStatus
-from kamkit.accounts.demo import TODAY
 from kamkit.accounts.models import Account, Contact, Deal
 from kamkit.core.demo import DemoContext, builder
 from kamkit.plans import queries, recurrence
@@ -86,10 +88,11 @@ def build_plans(context: DemoContext) -> str:
     accounts = {
         a.pk: a for a in Account.objects.filter(pk__in=chosen).select_related("owner", "backup_owner")
     }
-    year_start, year_end = dt.date(TODAY.year, 1, 1), dt.date(TODAY.year, 12, 31)
+    today = context.as_of
+    year_start, year_end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
     won = dict(
         Deal.objects.filter(
-            account_id__in=chosen, status=DealStatus.WON, closed_on__gte=TODAY - dt.timedelta(days=365)
+            account_id__in=chosen, status=DealStatus.WON, closed_on__gte=today - dt.timedelta(days=365)
         )
         .values_list("account_id")
         .annotate(total=Sum("amount"))
@@ -106,7 +109,7 @@ def build_plans(context: DemoContext) -> str:
         [
             AccountPlan(
                 account_id=pk,
-                period=f"FY{TODAY.year}",
+                period=f"FY{today.year}",
                 starts_on=year_start,
                 ends_on=year_end,
                 status=PlanStatus.ACTIVE,
@@ -159,7 +162,7 @@ def build_plans(context: DemoContext) -> str:
             )
     PlanMember.objects.bulk_create(members, batch_size=BATCH)
 
-    elapsed = (TODAY - year_start).days / (year_end - year_start).days
+    elapsed = (today - year_start).days / (year_end - year_start).days
     objectives = []
     for plan in plans:
         account = accounts[plan.account_id]
@@ -187,7 +190,7 @@ def build_plans(context: DemoContext) -> str:
                     baseline=baseline,
                     target=target,
                     current=current,
-                    current_on=TODAY,
+                    current_on=today,
                     due_on=year_end,
                     order=order,
                 )
@@ -210,13 +213,31 @@ def build_plans(context: DemoContext) -> str:
             )
     PlanAction.objects.bulk_create(actions, batch_size=BATCH)
 
+    # drawn before the occurrences, whose number depends on the calendar: a review is held on the same
+    # day before the demo's day whatever its year (none before the plan year starts)
+    reviews = []
+    for plan in plans:
+        held_on = today - dt.timedelta(days=rng.randint(10, 120))
+        if rng.random() < 0.7 and held_on >= year_start:
+            reviews.append(
+                AccountReview(
+                    plan=plan,
+                    held_on=held_on,
+                    other_attendees="Account team and the customer's sponsor",
+                    what_changed="The customer reorganised purchasing under one director.",
+                    decisions="Keep the revenue goal; bring the second division's proposal forward.",
+                    revisions="Added a monthly call with the new purchasing director.",
+                )
+            )
+    AccountReview.objects.bulk_create(reviews, batch_size=BATCH)
+
     occurrences = []
     counts: dict[str, int] = defaultdict(int)
     for action in actions:
         diligence = rng.uniform(0.55, 0.95)
         for day in recurrence.occurrence_dates(action.cadence, action.first_due_on, year_end):
             status, note, worth = OccurrenceStatus.PENDING, "", None
-            if day < TODAY:
+            if day < today:
                 roll = rng.random()
                 if roll < diligence:
                     status, worth = OccurrenceStatus.DONE, rng.randint(2, 5)
@@ -235,27 +256,12 @@ def build_plans(context: DemoContext) -> str:
                     status=status,
                     note=note,
                     worth=worth,
-                    marked_at=None
-                    if status == OccurrenceStatus.PENDING
-                    else dt.datetime.combine(day, dt.time(17), dt.UTC),
+                    marked_at=None if status == OccurrenceStatus.PENDING else context.at(day),
                     marked_by_id=None if status == OccurrenceStatus.PENDING else action.owner_id,
                 )
             )
     ActionOccurrence.objects.bulk_create(occurrences, batch_size=BATCH)
 
-    reviews = [
-        AccountReview(
-            plan=plan,
-            held_on=TODAY - dt.timedelta(days=rng.randint(10, 120)),
-            other_attendees="Account team and the customer's sponsor",
-            what_changed="The customer reorganised purchasing under one director.",
-            decisions="Keep the revenue goal; bring the second division's proposal forward.",
-            revisions="Added a monthly call with the new purchasing director.",
-        )
-        for plan in plans
-        if rng.random() < 0.7
-    ]
-    AccountReview.objects.bulk_create(reviews, batch_size=BATCH)
     context.made["plans"] = [plan.pk for plan in plans]
     return (
         f"{len(plans):,} active plans for {len(key_ids):,} key accounts, {len(objectives):,} objectives, "

@@ -1,15 +1,16 @@
-"""The demo accounts: sample names, owners and backups, key-account detail, deals; same seed, same data."""
+"""The demo accounts: sample names, owners and backups, key-account detail, deals; same seed and day,
+same data; another day, the same data moved in time."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from random import Random
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, Min
 
 from kamkit.accounts import demo as accounts_demo
 from kamkit.accounts.choices import STAGE_STATUS, SWOT_PARTS, BuyingRole, DealStatus, ProfileSectionKind, Tier
@@ -18,6 +19,7 @@ from kamkit.accounts.models import (
     AccountCompetitor,
     Contact,
     Deal,
+    Feedback,
     FinancialYear,
     Interaction,
     Product,
@@ -30,11 +32,16 @@ from kamkit.users.demo import build_people
 from kamkit.users.models import User
 
 SMALL = demo.DemoSize(people=12, accounts=30, deals=300)
+DAY = date(2026, 11, 1)  # the demo's day in these tests
 
 
-def make(seed: int = 7, size: demo.DemoSize = SMALL) -> list[str]:
+def demo_now(day: date = DAY) -> datetime:
+    return demo.DemoContext(size=SMALL, seed=0, rng=Random(0), as_of=day).now
+
+
+def make(seed: int = 7, size: demo.DemoSize = SMALL, as_of: date = DAY) -> list[str]:
     """The people and accounts builders only: later builders (plans, ...) have their own tests."""
-    context = demo.DemoContext(size=size, seed=seed, rng=Random(seed))
+    context = demo.DemoContext(size=size, seed=seed, rng=Random(seed), as_of=as_of)
     with transaction.atomic():
         return [build_people(context), accounts_demo.build_accounts(context)]
 
@@ -104,7 +111,7 @@ def test_the_sample_is_read_from_the_package_with_its_mistakes_fixed() -> None:
 
 
 def test_small_demo_has_what_was_asked_for_with_the_sample_names(db: None) -> None:
-    lines = demo.generate(SMALL, seed=7)
+    lines = demo.generate(SMALL, seed=7, as_of=DAY)
     report = next(line for line in lines if line.startswith("accounts: "))
     assert report.startswith("accounts: 30 accounts (6 key, ")
     assert "300 deals" in report
@@ -123,7 +130,7 @@ def test_small_demo_has_what_was_asked_for_with_the_sample_names(db: None) -> No
     # at 30 accounts Sonron (sample row 64) is not made, so its subsidiary Gogozoom has no parent
     assert Account.objects.get(name="Gogozoom").parent is None
     years = Account.objects.values_list("customer_since__year", flat=True)
-    assert min(years) >= 1995 and max(years) <= 2025
+    assert min(years) >= 1995 and max(years) <= DAY.year - 1
 
 
 def test_same_seed_same_accounts_and_deals_other_seed_other_ones(db: None) -> None:
@@ -133,9 +140,105 @@ def test_same_seed_same_accounts_and_deals_other_seed_other_ones(db: None) -> No
     assert snapshot_of(8) != first
 
 
+def days_before(day: date, value: date | None) -> int | None:
+    return None if value is None else (day - value).days
+
+
+def dated_from(day: date) -> list[Any]:
+    """The demo made as of ``day``, every date written as its distance to that day (customer-since
+    dates are left out: they follow the calendar year, not the day)."""
+    now = demo_now(day)
+
+    def before(moment: datetime | None) -> timedelta | None:
+        return None if moment is None else now - moment
+
+    with transaction.atomic():
+        make(seed=7, as_of=day)
+        taken = [
+            list(
+                Account.objects.order_by("name").values_list(
+                    "name", "tier", "owner__email", "wallet_estimate"
+                )
+            ),
+            [
+                (
+                    deal.external_id,
+                    deal.account.name,
+                    deal.stage,
+                    deal.amount,
+                    deal.margin,
+                    days_before(day, deal.engaged_on),
+                    days_before(day, deal.expected_close_on),
+                    days_before(day, deal.closed_on),
+                )
+                for deal in Deal.objects.select_related("account").order_by("external_id")
+            ],
+            [
+                (item.account.name, before(item.occurred_at), item.subject, item.duration_minutes)
+                for item in Interaction.objects.select_related("account").order_by(
+                    "account__name", "occurred_at"
+                )
+            ],
+            [
+                (c.account.name, c.last_name, c.first_name, before(c.last_contact_at))
+                for c in Contact.objects.select_related("account").order_by(
+                    "account__name", "last_name", "first_name"
+                )
+            ],
+            [
+                (f.account.name, before(f.received_at), f.score)
+                for f in Feedback.objects.select_related("account").order_by("account__name", "received_at")
+            ],
+            [
+                (p.account.name, p.kind, before(p.reviewed_at))
+                for p in ProfileSection.objects.select_related("account").order_by("account__name", "kind")
+            ],
+            [
+                (y.account.name, day.year - y.year, y.revenue)
+                for y in FinancialYear.objects.select_related("account").order_by("account__name", "year")
+            ],
+        ]
+        transaction.set_rollback(True)
+    return taken
+
+
+def test_another_day_gives_the_same_demo_moved_in_time(db: None) -> None:
+    # given the same seed, made as of two days seven and a half months apart
+    first = dated_from(date(2026, 11, 1))
+    later = dated_from(date(2027, 6, 15))
+    # then every deal, contact, interaction, feedback and review lies as far from its demo's day
+    assert all(first), "every part of the snapshot has rows"
+    assert later == first
+
+
+def test_the_demo_is_dated_up_to_its_day(db: None) -> None:
+    # given a demo made as of a day that is not the default
+    day = date(2027, 6, 15)
+    make(as_of=day)
+    now = demo_now(day)
+    # then the latest won deal closed in the month before that day and open deals are expected around it
+    won = Deal.objects.filter(status=DealStatus.WON).aggregate(
+        latest=Max("closed_on"), first=Min("engaged_on")
+    )
+    assert day - timedelta(days=30) <= won["latest"] < day
+    assert won["first"] >= day - timedelta(days=1200)
+    expected = Deal.objects.filter(status=DealStatus.OPEN).values_list("expected_close_on", flat=True)
+    assert min(expected) < day < max(expected) <= day + timedelta(days=270)
+    assert not Deal.objects.filter(closed_on__gte=day).exists()
+    # and the latest contact was in the two weeks before, none on the day itself (it may not be over)
+    latest = Interaction.objects.aggregate(latest=Max("occurred_at"))["latest"]
+    assert now - timedelta(days=14) <= latest < now.replace(hour=0, minute=0)
+    assert Contact.objects.aggregate(latest=Max("last_contact_at"))["latest"] == latest
+    assert not Feedback.objects.filter(received_at__gte=now).exists()
+    assert not ProfileSection.objects.filter(reviewed_at__gte=now).exists()
+    # and the customers joined before that year; their financial years are the three before it
+    assert Account.objects.aggregate(latest=Max("customer_since"))["latest"] <= date(2026, 12, 31)
+    assert set(FinancialYear.objects.values_list("year", flat=True)) == {2026, 2025, 2024}
+
+
 def test_accounts_are_skipped_when_the_database_already_holds_some(db: None) -> None:
     Account.objects.create(name="Existing Customer")
-    lines = demo.generate(SMALL, seed=7)
+    lines = demo.generate(SMALL, seed=7, as_of=DAY)
     assert "accounts: skipped: the database already holds 1 accounts" in " ".join(lines)
     assert not [line for line in lines if "none made" in line]
     assert list(Account.objects.values_list("name", flat=True)) == ["Existing Customer"]
@@ -186,10 +289,14 @@ def test_key_accounts_have_a_profile_and_a_decision_maker_tree(db: None) -> None
         swot = account.profile_sections.get(kind=ProfileSectionKind.SWOT)
         assert all(swot.items[part] for part in SWOT_PARTS)
         assert 1 <= account.divisions.count() <= 4
-        assert FinancialYear.objects.filter(account=account).count() == 3
+        assert set(FinancialYear.objects.filter(account=account).values_list("year", flat=True)) == {
+            DAY.year - 1,
+            DAY.year - 2,
+            DAY.year - 3,
+        }
         assert 1 <= AccountCompetitor.objects.filter(account=account).count() <= 3
         assert 5 <= account.interactions.count() <= 20
-    stale = ProfileSection.objects.filter(reviewed_at__lt=accounts_demo.NOW - timedelta(days=180))
+    stale = ProfileSection.objects.filter(reviewed_at__lt=demo_now() - timedelta(days=180))
     assert stale.exists() and ProfileSection.objects.exclude(pk__in=stale).exists()
     roles = Contact.objects.values("buying_role").annotate(n=Count("id"))
     assert {row["buying_role"] for row in roles} >= {BuyingRole.ECONOMIC_BUYER, BuyingRole.COACH}
@@ -220,7 +327,7 @@ def test_deals_follow_the_pipeline_and_the_catalogue(db: None) -> None:
             assert deal.closed_on is None and deal.expected_close_on is not None
         else:
             assert deal.closed_on is not None and deal.amount is not None
-            assert deal.engaged_on is not None and deal.engaged_on <= deal.closed_on <= accounts_demo.TODAY
+            assert deal.engaged_on is not None and deal.engaged_on <= deal.closed_on < DAY
         if deal.amount is not None:
             assert deal.product.list_price is not None
             price = deal.product.list_price
