@@ -35,6 +35,7 @@ def named(columns: list[str]) -> list[str]:
 def test_a_fresh_database_has_one_covering_deals_index_and_no_narrow_one() -> None:
     assert named(COVERING) == ["deal_facts_idx"]
     assert named(NARROW) == []
+    assert named(["account_id"]) == []  # the covering index starts with the account
     assert [
         index.name for index in Deal._meta.indexes if index.fields[:3] == ["account", "status", "closed_on"]
     ] == ["deal_facts_idx"]
@@ -57,12 +58,14 @@ def test_an_existing_database_ends_with_the_accounts_index_alone(migrated_back: 
     # given a database from before the move: the portfolio's copy next to the narrow model index
     assert named(COVERING) == ["portfolio_deal_facts_idx"]
     assert len(named(NARROW)) == 1
+    assert len(named(["account_id"])) == 1
     # when it is migrated
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
-    # then one covering index is left, the model's, and the narrow one is gone
+    # then one covering index is left, the model's, and the narrow one is gone, as is the account's own
     assert named(COVERING) == ["deal_facts_idx"]
     assert named(NARROW) == []
+    assert named(["account_id"]) == []
 
 
 @pytest.mark.django_db
