@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -204,6 +206,33 @@ def test_worker_sends_queued_invitations(tmp_path: Path) -> None:
     assert len(messages) == 1
     body = messages[0].read_text()
     assert "new.kam@example.test" in body and "/password/reset/" in body
+
+
+def test_demo_is_dated_from_the_day_given_and_a_bad_day_is_refused(tmp_path: Path) -> None:
+    # a day that is not a date, or not written YYYY-MM-DD, is refused before anything is touched
+    for text in ("2027-02-30", "20270615", "15/06/2027", "soon"):
+        refused = run("demo", "--as-of", text, data_dir=tmp_path)
+        assert refused.returncode == 2, text
+        assert f"argument --as-of: {text!r} is not a date (YYYY-MM-DD)" in refused.stderr
+    far = run("demo", "--as-of", "1999-12-31", data_dir=tmp_path)
+    assert far.returncode == 2
+    assert "kamkit: --as-of must be between 2000-01-01 and 2999-12-31, not 1999-12-31" in far.stderr
+    # a good one dates the demo: its portfolio is scored as of that day
+    made = run(
+        "demo",
+        "--people",
+        "12",
+        "--accounts",
+        "20",
+        "--deals",
+        "100",
+        "--as-of",
+        "2027-06-15",
+        data_dir=tmp_path,
+    )
+    assert made.returncode == 0, made.stderr
+    assert "kamkit: portfolio: " in made.stdout and "20 accounts scored as of 2027-06-15 in " in made.stdout
+    assert "kamkit: plans: " in made.stdout
 
 
 def test_framework_export_import_round_trip_and_refusal(tmp_path: Path) -> None:
@@ -423,3 +452,127 @@ def test_portfolio_score_prints_the_time_and_top_10_and_export_writes_every_acco
     assert len(target.read_text(encoding="utf-8").splitlines()) == 41
     refused = run("portfolio", "score", "--as-of", "yesterday", data_dir=tmp_path)
     assert refused.returncode == 1 and "is not a date" in refused.stderr
+
+
+# `kamkit up` runs the task worker beside the server -----------------------------------------------------
+
+
+def clean_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAMKIT_", "DJANGO_"))}
+    env["KAMKIT_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie waiting for its parent to reap it does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.3)
+    return condition()
+
+
+def test_up_runs_the_task_worker_and_stopping_up_stops_it(tmp_path: Path) -> None:
+    # given `kamkit up` serving an empty organisation
+    port = free_port()
+    process = subprocess.Popen(
+        [KAMKIT, "up", "--no-demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=clean_env(tmp_path),
+    )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/login/", 90) == 200
+        # when someone is invited (the e-mail is a queued task)
+        created = run("createuser", "new.kam@example.test", "--invite", data_dir=tmp_path)
+        assert created.returncode == 0, created.stderr
+        # then the worker beside the server sends it, with no `kamkit worker` started by hand
+        mail = tmp_path / "mail"
+        assert wait_until(lambda: mail.is_dir() and any(mail.iterdir()), 60), "the invitation was not sent"
+    finally:
+        process.terminate()  # as a service manager stops it: like Ctrl+C
+        output, _ = process.communicate(timeout=90)
+    found = re.search(r"kamkit: task worker started \(process (\d+)\)", output)
+    assert found, output
+    # and stopping `up` stopped its worker too, cleanly
+    assert not running(int(found.group(1)))
+    assert process.returncode == 0 and "Traceback" not in output
+    assert "the task worker stopped" not in output  # stopped on purpose: not reported as a death
+
+
+def test_up_with_no_worker_starts_none(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [KAMKIT, "up", "--no-demo", "--no-worker", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=clean_env(tmp_path),
+    )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/login/", 90) == 200
+        assert run("createuser", "new.kam@example.test", "--invite", data_dir=tmp_path).returncode == 0
+        time.sleep(4)  # a worker polls every second: it would have sent the invitation by now
+        mail = tmp_path / "mail"
+        assert not mail.is_dir() or not any(mail.iterdir())
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=60)
+    assert "task worker started" not in output
+    assert "no task worker (--no-worker): run 'kamkit worker'" in output
+
+
+def test_the_worker_command_is_kamkit_worker_run_by_this_python_and_knows_its_parent() -> None:
+    from kamkit.config.cli import worker_command
+
+    assert worker_command() == [sys.executable, "-m", "kamkit.config.cli", "worker"]
+    assert worker_command(parent_pid=42) == [*worker_command(), "--parent-pid", "42"]
+    shown = subprocess.run(
+        [*worker_command(), "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert shown.returncode == 0 and shown.stdout.startswith("usage: kamkit worker")
+    assert "--parent-pid" not in shown.stdout  # set by `up` only
+
+
+def test_a_worker_child_that_dies_is_reported_and_one_that_runs_is_stopped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from kamkit.config.cli import WorkerChild
+
+    # a worker that dies on its own is reported, with its exit code
+    dying = WorkerChild.start([sys.executable, "-c", "import sys; sys.exit(3)"])
+    dying.watcher.join(timeout=30)
+    assert "kamkit: the task worker stopped (exit code 3)" in capsys.readouterr().err
+    # one stopped with the server gets SIGTERM, is waited for, and is not reported
+    sleeping = WorkerChild.start([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert running(sleeping.process.pid)
+    assert sleeping.stop(timeout=10) == -15
+    sleeping.watcher.join(timeout=10)
+    assert not running(sleeping.process.pid)
+    assert "stopped" not in capsys.readouterr().err
+
+
+def test_the_worker_up_started_stops_when_up_is_gone(tmp_path: Path) -> None:
+    # given a worker started by a process that then ends (as a `kamkit up` that was killed)
+    assert run("migrate", data_dir=tmp_path).returncode == 0
+    parent = subprocess.run(
+        ["sh", "-c", f'"{KAMKIT}" worker --parent-pid $$ >/dev/null 2>&1 & echo $!; sleep 3'],
+        capture_output=True,
+        text=True,
+        env=clean_env(tmp_path),
+        timeout=60,
+        check=False,
+    )
+    worker_pid = int(parent.stdout.strip())
+    # then the worker notices and stops by itself
+    assert wait_until(lambda: not running(worker_pid), 30), "the worker outlived the process that started it"

@@ -537,6 +537,7 @@ def coverage(request: HttpRequest) -> Any:
 
 import json  # noqa: E402
 import tempfile  # noqa: E402
+from datetime import datetime  # noqa: E402
 from decimal import Decimal  # noqa: E402
 from typing import Literal  # noqa: E402
 
@@ -545,7 +546,10 @@ from ninja import File, Form  # noqa: E402
 from ninja.files import UploadedFile  # noqa: E402
 
 from kamkit.accounts import importers  # noqa: E402
+from kamkit.accounts.importers import uploads  # noqa: E402
+from kamkit.accounts.importers.run import queue_import  # noqa: E402
 from kamkit.core.imports import ImportRefused  # noqa: E402
+from kamkit.core.models import ImportRun  # noqa: E402
 
 CrmKind = Literal["accounts", "contacts", "deals", "products"]
 
@@ -561,6 +565,50 @@ class CrmImportRead(Schema):
     unchanged: int
     skipped: int
     also_created: list[str]
+
+
+class ImportRunRead(Schema):
+    """One import run, as queued by ``background=true`` and then carried out by the worker."""
+
+    run_id: int
+    kind: str
+    filename: str
+    status: str  # queued, running, done, dry_run, refused or failed
+    finished: bool
+    dry_run: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    error_count: int
+    problems: list[str]  # a refusal's bad rows by line ("line 3, revenue: ..."), or why it failed
+    also_created: list[str]
+    started_at: datetime
+    finished_at: datetime | None
+    url: str
+
+
+def _run_read(run: ImportRun) -> dict[str, Any]:
+    return {
+        "run_id": run.pk,
+        "kind": run.kind,
+        "filename": run.filename,
+        "status": run.status,
+        "finished": run.finished,
+        "dry_run": run.dry_run,
+        "rows": run.row_count,
+        "created": run.created_count,
+        "updated": run.updated_count,
+        "unchanged": run.unchanged_count,
+        "skipped": run.skipped_count,
+        "error_count": run.error_count,
+        "problems": run.errors_report.splitlines() if run.finished else [],
+        "also_created": list(run.also_created or []),
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "url": f"/api/v1/imports/runs/{run.pk}",
+    }
 
 
 def _crm_overrides(text: str) -> dict[str, str]:
@@ -591,7 +639,10 @@ def import_refusal(exc: ImportRefused) -> ServiceError:
     return ServiceError(exc.detail, errors=errors)
 
 
-@router.post("/imports/{kind}", response={200: CrmImportRead, 201: CrmImportRead, **ERROR_RESPONSES})
+@router.post(
+    "/imports/{kind}",
+    response={200: CrmImportRead, 201: CrmImportRead, 202: ImportRunRead, **ERROR_RESPONSES},
+)
 def import_crm_file(
     request: HttpRequest,
     kind: CrmKind,
@@ -602,6 +653,7 @@ def import_crm_file(
     unknown_owner: Form[Literal["error", "empty"]] = "error",
     missing_account: Form[Literal["error", "skip"]] = "error",
     create_missing_products: Form[bool] = False,
+    background: Form[bool] = False,
 ) -> Any:
     """Import a CSV or XLSX file of accounts, contacts, deals or products, all or nothing.
 
@@ -611,6 +663,10 @@ def import_crm_file(
     ``field`` is "line N, column". 201 when written, 200 for a dry run. Products (reference data)
     need the right to add products; deals may create the products they name that are not here yet
     (``create_missing_products``).
+
+    ``background=true`` (for big files) queues the import, or the dry run, for the worker and
+    answers 202 at once with the run; poll ``url`` (GET /imports/runs/{run_id}) until ``finished``:
+    then it has the counts, or ``status`` refused with the bad rows by line in ``problems``.
     """
     permissions.require(request.user, Action.ADD, Product if kind == importers.PRODUCTS else Account)
     mapping = _crm_overrides(overrides)
@@ -622,6 +678,19 @@ def import_crm_file(
         missing_account=missing_account,
         create_missing_products=create_missing_products,
     )
+    if background:
+        upload = uploads.keep(file.chunks(), file.name or "", queued=True)
+        with transaction.atomic():
+            run = queue_import(
+                kind,
+                upload,
+                filename=file.name or "",
+                overrides=mapping,
+                dry_run=dry_run,
+                options=options,
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        return Status(202, _run_read(run))
     try:
         result = importers.import_file(
             kind,
@@ -647,6 +716,13 @@ def import_crm_file(
         "also_created": result.also_created,
     }
     return Status(200 if dry_run else 201, body)
+
+
+@router.get("/imports/runs/{run_id}", response={200: ImportRunRead, **ERROR_RESPONSES})
+def get_import_run(request: HttpRequest, run_id: int) -> Any:
+    """An import run you may see (the runs the import page lists for you: your own at least; others'
+    give 404): poll it after ``background=true`` until ``finished``."""
+    return _run_read(get_object_or_404(permissions.visible_to(request.user, ImportRun), pk=run_id))
 
 
 @router.get(

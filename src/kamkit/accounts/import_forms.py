@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -99,3 +100,14 @@ class ImportMappingForm(forms.Form):
             missing_account=data.get("missing_account") or "error",
             create_missing_products=bool(data.get("create_missing_products")),
         )
+
+
+def chosen_initial(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The mapping form's option fields as last chosen (``run.options_as_json``), to start from them
+    again when the person comes back from a check that ran in the background."""
+    return {
+        "revenue_scale": options.get("revenue_scale", "1"),
+        "unknown_owner": options.get("unknown_owner", "error"),
+        "missing_account": options.get("missing_account", "error"),
+        "create_missing_products": "yes" if options.get("create_missing_products") else "no",
+    }

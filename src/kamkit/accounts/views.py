@@ -548,29 +548,30 @@ def contact_list_redirect(request: HttpRequest, contact_pk: int) -> HttpResponse
 # (imported here, not at the top, to keep this section in one piece)
 
 import re  # noqa: E402
-import secrets  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from django.conf import settings  # noqa: E402
 from django.http import Http404  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.cache import patch_vary_headers  # noqa: E402
 
 from kamkit.accounts import importers  # noqa: E402
-from kamkit.accounts.import_forms import ImportMappingForm, ImportUploadForm  # noqa: E402
+from kamkit.accounts.import_forms import ImportMappingForm, ImportUploadForm, chosen_initial  # noqa: E402
+from kamkit.accounts.importers import uploads  # noqa: E402
+from kamkit.accounts.importers.run import options_as_json, queue_import  # noqa: E402
+from kamkit.core.choices import ImportStatus  # noqa: E402
 from kamkit.core.imports import ImportRefused  # noqa: E402
 from kamkit.core.models import ImportRun  # noqa: E402
 
 IMPORT_SESSION_KEY = "kamkit_imports"
-IMPORT_TTL_SECONDS = 2 * 60 * 60  # an upload waits this long for its import, then it is deleted
+IMPORT_TTL_SECONDS = uploads.UPLOAD_TTL_SECONDS
 IMPORT_ERRORS_SHOWN = 200
+# A check of a bigger file goes to the worker: reading and checking a million deals takes many seconds.
+# Excel files are zipped, so fewer bytes hold as many rows.
+CHECK_IN_REQUEST_BYTES = 5 * 1024 * 1024
+CHECK_IN_REQUEST_BYTES_EXCEL = 1024 * 1024
+WORKER_LATE_SECONDS = 60  # a run queued longer than this: say that a worker may not be running
 _IMPORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-
-
-def _import_folder() -> Path:
-    """DATA_DIR/imports: uploads wait here between the steps, under a random token."""
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _sweep_uploads(request: HttpRequest) -> None:
@@ -580,13 +581,19 @@ def _sweep_uploads(request: HttpRequest) -> None:
     fresh = {token: item for token, item in pending.items() if item["at"] >= cutoff}
     if fresh != pending:
         request.session[IMPORT_SESSION_KEY] = fresh
-    for path in _import_folder().iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    uploads.sweep()
 
 
-def _forget_upload(request: HttpRequest, token: str, path: Path) -> None:
-    path.unlink(missing_ok=True)
+def _remember(request: HttpRequest, token: str, **facts: Any) -> None:
+    pending = dict(request.session.get(IMPORT_SESSION_KEY, {}))
+    if token in pending:
+        pending[token] = {**pending[token], **facts}
+        request.session[IMPORT_SESSION_KEY] = pending
+
+
+def _forget_upload(request: HttpRequest, token: str, path: Path | None) -> None:
+    if path is not None:
+        path.unlink(missing_ok=True)
     pending = dict(request.session.get(IMPORT_SESSION_KEY, {}))
     if pending.pop(token, None) is not None:
         request.session[IMPORT_SESSION_KEY] = pending
@@ -602,6 +609,12 @@ def _may_import(request: HttpRequest, kind: str, form: ImportUploadForm) -> bool
     return True
 
 
+def _checked_in_request(path: Path) -> bool:
+    """Small files are checked while the person waits; bigger ones by the worker."""
+    limit = CHECK_IN_REQUEST_BYTES_EXCEL if path.suffix in (".xlsx", ".xlsm") else CHECK_IN_REQUEST_BYTES
+    return path.stat().st_size <= limit
+
+
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Step 1: choose what the file holds and upload it; it waits under a token for the next steps."""
     permissions.require(request.user, Action.ADD, Account)
@@ -610,23 +623,20 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and _may_import(request, form.cleaned_data["kind"], form):
         _sweep_uploads(request)
         kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
-        token = secrets.token_urlsafe(24)
-        extension = Path(upload.name).suffix.lower()
-        path = _import_folder() / f"{token}{extension}"
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        name = uploads.keep(upload.chunks(), upload.name)
+        path = uploads.path_of(name)
         try:
             importers.preview(kind, path, filename=upload.name)
         except ImportRefused as exc:
             path.unlink(missing_ok=True)
             form.add_error("file", " ".join([exc.detail, *exc.report(limit=3).splitlines()]))
         else:
+            token = name.partition(".")[0]
             pending = dict(request.session.get(IMPORT_SESSION_KEY, {}))
             pending[token] = {
                 "kind": kind,
                 "filename": upload.name,
-                "extension": extension,
+                "extension": path.suffix,
                 "at": time.time(),
             }
             request.session[IMPORT_SESSION_KEY] = pending
@@ -639,13 +649,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 def import_mapping(request: HttpRequest, token: str) -> HttpResponse:
     """Steps 2 and 3: check how the file's columns map (correct it), check the whole file (a dry
-    run), then import it; a refusal lists every bad row. The upload is deleted once imported."""
+    run), then import it. The import is queued for the worker and this page sends the person to
+    its run page at once; so is the check of a big file. A refusal lists every bad row."""
     permissions.require(request.user, Action.ADD, Account)
     known = request.session.get(IMPORT_SESSION_KEY, {})
     pending = known.get(token) if _IMPORT_TOKEN.fullmatch(token) else None
     if pending is None:
         raise Http404("No such upload: it was imported already, or it belongs to another session.")
-    path = _import_folder() / f"{token}{pending['extension']}"
+    name = f"{token}{pending['extension']}"
+    path = uploads.path_of(name)
     if time.time() - pending["at"] > IMPORT_TTL_SECONDS or not path.exists():
         _forget_upload(request, token, path)
         messages.error(request, f"The upload of {pending['filename']} has expired; upload the file again.")
@@ -653,30 +665,66 @@ def import_mapping(request: HttpRequest, token: str) -> HttpResponse:
     kind, filename = pending["kind"], pending["filename"]
     if kind == importers.PRODUCTS:
         permissions.require(request.user, Action.ADD, Product)
-    preview = importers.preview(kind, path, filename=filename)
-    form = ImportMappingForm(request.POST or None, preview=preview)
+    chosen = pending.get("chosen")  # the columns and options of the last check, when coming back to it
+    preview = importers.preview(kind, path, chosen["overrides"] if chosen else None, filename=filename)
+    form = ImportMappingForm(
+        request.POST or None, preview=preview, initial=chosen_initial(chosen["options"]) if chosen else None
+    )
     result: importers.ImportResult | None = None
     refusal: ImportRefused | None = None
     if request.method == "POST" and form.is_valid():
-        dry_run = request.POST.get("action") != "import"
+        overrides, options = form.overrides(), form.options()
+        if request.POST.get("action") == "import":
+            checking = ImportRun.objects.filter(pk=pending.get("check_run"), status__in=ImportRun.UNFINISHED)
+            if checking.exists():
+                messages.error(request, "The file is still being checked; import it when the check is done.")
+                return redirect("accounts:import_run", run_pk=pending["check_run"])
+            queued_name = uploads.hand_to_queue(name)
+            with transaction.atomic():
+                run = queue_import(
+                    kind,
+                    queued_name,
+                    filename=filename,
+                    overrides=overrides,
+                    options=options,
+                    actor=_acting(request),
+                )
+            _forget_upload(request, token, None)  # the file is the worker's now; it deletes it
+            messages.success(request, f"The import of {filename} is queued; this page shows how it goes.")
+            return redirect("accounts:import_run", run_pk=run.pk)
+        _remember(request, token, chosen={"overrides": overrides, "options": options_as_json(options)})
+        if not _checked_in_request(path):
+            with transaction.atomic():
+                run = queue_import(
+                    kind,
+                    name,
+                    filename=filename,
+                    overrides=overrides,
+                    dry_run=True,
+                    options=options,
+                    actor=_acting(request),
+                    keep_upload=True,
+                )
+            _remember(request, token, check_run=run.pk)
+            messages.info(
+                request,
+                f"{filename} is big, so the whole file is checked in the background; this page shows the "
+                "result when it is ready. Nothing is written.",
+            )
+            return redirect("accounts:import_run", run_pk=run.pk)
         try:
             result = importers.import_file(
                 kind,
                 path,
                 filename=filename,
-                overrides=form.overrides(),
-                dry_run=dry_run,
-                options=form.options(),
+                overrides=overrides,
+                dry_run=True,
+                options=options,
                 actor=_acting(request),
             )
         except ImportRefused as exc:
             refusal = exc
-        else:
-            if not dry_run:
-                _forget_upload(request, token, path)
-                messages.success(request, f"Imported {filename}: {result.summary()}.")
-                return redirect("accounts:import_run", run_pk=result.run.pk)
-        preview = importers.preview(kind, path, form.overrides(), filename=filename)
+        preview = importers.preview(kind, path, overrides, filename=filename)
     return render(
         request,
         "accounts/import_mapping.html",
@@ -689,14 +737,56 @@ def import_mapping(request: HttpRequest, token: str) -> HttpResponse:
             "refusal": refusal,
             "refusal_errors": refusal.row_errors[:IMPORT_ERRORS_SHOWN] if refusal else [],
             "more_errors": max(0, refusal.error_count - IMPORT_ERRORS_SHOWN) if refusal else 0,
+            "last_check": None if result or refusal else _last_check(request, pending),
         },
     )
 
 
+def _last_check(request: HttpRequest, pending: dict[str, Any]) -> ImportRun | None:
+    """The background check of this upload, shown when the person comes back to import it."""
+    if not pending.get("check_run"):
+        return None
+    return permissions.visible_to(request.user, ImportRun).filter(pk=pending["check_run"]).first()
+
+
+def _upload_checked_by(request: HttpRequest, run: ImportRun) -> str | None:
+    """The token of this session's upload that ``run`` checked, while it still waits to be imported."""
+    if not run.dry_run:
+        return None
+    cutoff = time.time() - IMPORT_TTL_SECONDS
+    for token, item in request.session.get(IMPORT_SESSION_KEY, {}).items():
+        if item.get("check_run") == run.pk and item["at"] >= cutoff:
+            return str(token)
+    return None
+
+
+def _waiting_note(run: ImportRun) -> str:
+    if run.status == ImportStatus.QUEUED:
+        if (timezone.now() - run.started_at).total_seconds() > WORKER_LATE_SECONDS:
+            return (
+                "No background worker has taken it yet. Imports run in kamkit's worker "
+                "('kamkit worker', which 'kamkit up' also starts): ask whoever runs kamkit whether it is on."
+            )
+        return "Waiting for the background worker to take it."
+    if run.status == ImportStatus.RUNNING:
+        return "Reading, checking and writing the file; a million deals take about half a minute."
+    return ""
+
+
 def import_run(request: HttpRequest, run_pk: int) -> HttpResponse:
-    """What an import did: its counts, or the rows that refused it."""
+    """What an import did: its counts, or the rows that refused it. While it is queued or running the
+    page follows it: htmx asks this view for the status part again every 2 seconds."""
     runs = permissions.visible_to(request.user, ImportRun).select_related("started_by")
     run = get_object_or_404(runs, pk=run_pk)
-    return render(
-        request, "accounts/import_run.html", {"run": run, "error_lines": run.errors_report.splitlines()}
-    )
+    context = {
+        "run": run,
+        "error_lines": run.errors_report.splitlines() if run.finished else [],
+        "upload_token": _upload_checked_by(request, run),
+        "waiting_note": _waiting_note(run),
+    }
+    if is_htmx(request):
+        response = render(request, "accounts/partials/import_run_status.html", context)
+    else:
+        response = render(request, "accounts/import_run.html", context)
+    patch_vary_headers(response, ["HX-Request"])  # the page and its part share a URL: keep them apart
+    return response

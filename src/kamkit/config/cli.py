@@ -85,7 +85,117 @@ def cmd_up(args: argparse.Namespace) -> int:
             f"kamkit: demo admin: {setup.DEMO_ADMIN_EMAIL}  password: {report.admin_password}"
             "  (shown once; change it after signing in)"
         )
-    return _serve(args.host, args.port, args.threads)
+    if args.no_worker:
+        print("kamkit: no task worker (--no-worker): run 'kamkit worker' for imports, e-mails and daily jobs")
+        return _serve(args.host, args.port, args.threads)
+    worker = WorkerChild.start()
+    try:
+        with _sigterm_as_interrupt():
+            return _serve(args.host, args.port, args.threads)
+    finally:
+        worker.stop()
+
+
+# The task worker that `kamkit up` runs beside the web server ------------------------------------------
+
+WORKER_STOP_SECONDS = 60.0  # time the worker gets to finish the task it runs when `up` stops
+
+
+def worker_command(*, parent_pid: int | None = None) -> list[str]:
+    """`kamkit worker` (schedule included), run by this Python; with ``parent_pid`` it also stops
+    when that process is gone, so a killed `kamkit up` leaves no worker behind."""
+    command = [sys.executable, "-m", "kamkit.config.cli", "worker"]
+    if parent_pid is not None:
+        command += ["--parent-pid", str(parent_pid)]
+    return command
+
+
+class WorkerChild:
+    """The worker as a child process of `kamkit up`: started before serving, stopped with it, and
+    reported on the terminal if it dies meanwhile (queued work would otherwise wait unseen)."""
+
+    def __init__(self, process: Any) -> None:
+        import threading
+
+        self.process = process
+        self.stopping = threading.Event()
+        self.watcher = threading.Thread(target=self._report_death, name="kamkit-worker-watch", daemon=True)
+        self.watcher.start()
+
+    @classmethod
+    def start(cls, command: list[str] | None = None) -> WorkerChild:
+        import subprocess
+
+        # Its own session: Ctrl+C reaches `up` alone, which then stops the worker with one SIGTERM
+        # (finish the running task, then exit), as a service manager would.
+        process = subprocess.Popen(command or worker_command(parent_pid=os.getpid()), start_new_session=True)
+        print(
+            f"kamkit: task worker started (process {process.pid}): imports, e-mails and daily jobs run there",
+            flush=True,
+        )
+        return cls(process)
+
+    def _report_death(self) -> None:
+        code = self.process.wait()
+        if not self.stopping.is_set():
+            print(
+                f"kamkit: the task worker stopped (exit code {code}); imports, e-mails and daily jobs wait "
+                "until one runs: start 'kamkit worker' in another terminal, or restart 'kamkit up'",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def stop(self, timeout: float = WORKER_STOP_SECONDS) -> int | None:
+        """SIGTERM: the worker finishes its task and exits. Past ``timeout`` (or on a second Ctrl+C)
+        a second SIGTERM makes it abandon the task (the import records itself as failed)."""
+        import subprocess
+
+        self.stopping.set()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except (subprocess.TimeoutExpired, KeyboardInterrupt):
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+        code: int | None = self.process.returncode
+        return code
+
+
+def _sigterm_as_interrupt() -> Any:
+    """SIGTERM stops `up` as Ctrl+C does (the server returns, the worker is stopped after it)."""
+    import contextlib
+    import signal
+
+    @contextlib.contextmanager
+    def handled() -> Any:
+        def interrupt(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, interrupt)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return handled()
+
+
+def _stop_with_parent(parent_pid: int) -> None:
+    """For the worker `kamkit up` starts: stop as on SIGTERM once `up` is gone, even killed."""
+    import signal
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="kamkit-parent-watch", daemon=True).start()
 
 
 def _serve(host: str, port: int, threads: int) -> int:
@@ -200,6 +310,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     _check_database()
     options: dict[str, Any] = {"interval": args.interval}
+    if args.parent_pid:
+        _stop_with_parent(args.parent_pid)
+        options["reload"] = False  # the reloader's own child would outlive `kamkit up`
     if args.once:
         queued = schedule.queue_due_jobs()
         print(f"kamkit: daily jobs queued: {', '.join(queued) if queued else 'none due'}", flush=True)
@@ -700,11 +813,17 @@ def build_parser() -> argparse.ArgumentParser:
         "up",
         cmd_up,
         "Create or migrate the database, load built-in data and (when empty) a demo organisation, "
-        "then serve kamkit.",
+        "then serve kamkit, with a task worker beside it (imports, e-mails, daily jobs).",
     )
     _add_server_options(up)
     up.add_argument("--no-demo", action="store_true", help="do not load the demo organisation")
     up.add_argument("--seed", type=int, default=7, help="demo organisation seed (default 7)")
+    up.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run the task worker beside the server (imports, e-mails and daily jobs then wait "
+        "for a 'kamkit worker')",
+    )
 
     _add_server_options(add("serve", cmd_serve, "Serve kamkit without touching the database schema."))
     add("migrate", cmd_migrate, "Create or upgrade the database tables and load built-in data.")
@@ -755,6 +874,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--no-schedule", action="store_true", help="do not queue the daily jobs (another worker does)"
     )
+    worker.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)  # set by `up`
 
     add(
         "check",

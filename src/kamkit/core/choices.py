@@ -35,6 +35,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued (waiting for the worker)"
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     DRY_RUN = "dry_run", "Checked (dry run, nothing written)"

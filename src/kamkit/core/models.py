@@ -84,11 +84,16 @@ class ImportRun(AuditedModel):
     Imports write their rows in bulk, which bypasses the audit trail; the audit entries of this
     row (created when the import starts, updated when it ends) are the audit summary instead.
     A refused run is kept: it is written outside the transaction that would have held the rows.
+    Imports from the web pages (and the API when asked) are queued for the worker: the run is
+    recorded as queued at once, so the person can follow it while it waits and runs.
     """
+
+    UNFINISHED: ClassVar[frozenset[str]] = frozenset({ImportStatus.QUEUED, ImportStatus.RUNNING})
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     filename = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    dry_run = models.BooleanField(default=False, help_text="A check of the whole file: nothing is written.")
     row_count = models.PositiveIntegerField(default=0, help_text="Rows in the file, not the header.")
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0, help_text="Stored rows changed.")
@@ -96,6 +101,9 @@ class ImportRun(AuditedModel):
     skipped_count = models.PositiveIntegerField(default=0, help_text="Rows left out on purpose (an option).")
     error_count = models.PositiveIntegerField(default=0)
     errors_report = models.TextField(blank=True, help_text="The first 200 lines of the error report.")
+    also_created = models.JSONField(
+        default=list, blank=True, help_text='Other things it created on the way, e.g. ["2 products"].'
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -109,6 +117,10 @@ class ImportRun(AuditedModel):
 
     def __str__(self) -> str:
         return f"Import of {self.get_kind_display().lower()} from {self.filename or 'a file'} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in self.UNFINISHED
 
 
 class ScheduledJob(models.Model):

@@ -9,6 +9,7 @@ import io
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, cast
@@ -25,6 +26,7 @@ from kamkit.accounts.import_columns import (
     PRODUCTS,
     column_key,
 )
+from kamkit.accounts.importers import uploads
 from kamkit.accounts.importers.accounts import _AccountImport, account_rows
 from kamkit.accounts.importers.contacts import _ContactImport, contact_rows
 from kamkit.accounts.importers.deals import _DealImport, deal_rows
@@ -37,7 +39,7 @@ from kamkit.accounts.importers.shared import (
 )
 from kamkit.accounts.models import Account, Contact, Deal, Product
 from kamkit.accounts.signals import rows_imported
-from kamkit.core import permissions
+from kamkit.core import audit, permissions
 from kamkit.core.bulk import bulk_work
 from kamkit.core.choices import ImportKind, ImportStatus
 from kamkit.core.imports import (
@@ -77,24 +79,33 @@ def import_file(
     dry_run: bool = False,
     options: ImportOptions | None = None,
     actor: User | None = None,
+    queued: ImportRun | None = None,
 ) -> ImportResult:
     """Import a CSV or XLSX file of ``kind`` whole, or refuse it whole (ImportRefused, with ``.run``).
 
     Call it outside any transaction: it opens its own for the rows, and records the ImportRun
     outside it, so a refused run stays on record. ``actor`` is the person importing (their
-    permissions are checked per row); None for the command line.
+    permissions are checked per row); None for the command line. ``queued`` is the run recorded
+    by ``queue_import``, carried on by the worker instead of recording a new one.
     """
     importer = _IMPORTERS[_kind(kind)](options or ImportOptions(), actor)
     overrides = _override_keys(kind, overrides)
     began = time.perf_counter()
     if isinstance(source, str | Path) and not filename:
         filename = Path(source).name
-    run = ImportRun.objects.create(
-        kind=kind,
-        filename=filename[:255],
-        status=ImportStatus.RUNNING,
-        started_by=actor if actor is not None and actor.pk else None,
-    )
+    if queued is None:
+        run = ImportRun.objects.create(
+            kind=kind,
+            filename=filename[:255],
+            status=ImportStatus.RUNNING,
+            dry_run=dry_run,
+            started_by=actor if actor is not None and actor.pk else None,
+        )
+    else:
+        run = queued
+        run.status = ImportStatus.RUNNING
+        run.started_at = timezone.now()  # it started now; it was queued before
+        run.save()
     try:
         table = read_table(cast(BinaryIO, source), filename=filename)  # uploads are binary files too
         mapping = map_columns(table.headers, importer.columns, overrides)
@@ -131,6 +142,7 @@ def import_file(
         updated_count=plan.updated,
         unchanged_count=plan.unchanged,
         skipped_count=plan.skipped,
+        also_created=list(plan.notes),
     )
     return ImportResult(
         run=run,
@@ -159,6 +171,146 @@ def _finish(run: ImportRun, status: str, **counts: Any) -> None:
         setattr(run, name, value)
     run.finished_at = timezone.now()
     run.save()
+
+
+# --------------------------------------------------------------------------------------------------
+# Running an import in the background (the web pages, and the API when asked)
+
+
+def queue_import(
+    kind: str,
+    upload: str,
+    *,
+    filename: str,
+    overrides: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    options: ImportOptions | None = None,
+    actor: User | None = None,
+    keep_upload: bool = False,
+) -> ImportRun:
+    """Record the import as queued and hand it to the worker when the caller's transaction commits.
+
+    ``upload`` names a file kept by ``uploads``. The worker runs ``run_queued_import`` as the same
+    person (ids travel, not objects) and deletes the file when done, unless ``keep_upload`` (a check
+    whose file the person goes on to import). Callers own the transaction.
+    """
+    uploads.path_of(upload)  # refuse a name that is not one of ours now, not in the worker
+    run = ImportRun.objects.create(
+        kind=_kind(kind),
+        filename=filename[:255],
+        status=ImportStatus.QUEUED,
+        dry_run=dry_run,
+        started_by=actor if actor is not None and actor.pk else None,
+    )
+    arguments = {
+        "run_id": run.pk,
+        "upload": upload,
+        "overrides": dict(overrides or {}),
+        "options": options_as_json(options or ImportOptions()),
+        "actor_id": actor.pk if actor is not None and actor.pk else None,
+        "keep_upload": keep_upload,
+    }
+    transaction.on_commit(lambda: _enqueue(arguments))
+    return run
+
+
+def _enqueue(arguments: dict[str, Any]) -> None:
+    """Queue the task; a queue that cannot take it leaves a failed run with the reason, not a run
+    waiting forever."""
+    from kamkit.accounts.tasks import run_import
+
+    try:
+        run_import.enqueue(**arguments)
+    except Exception as exc:
+        with contextlib.suppress(Exception):
+            run = ImportRun.objects.get(pk=arguments["run_id"])
+            _finish(run, ImportStatus.FAILED, errors_report=f"The import could not be queued ({exc}).")
+        if not arguments["keep_upload"]:
+            uploads.remove(arguments["upload"])
+        raise
+
+
+def run_queued_import(
+    *,
+    run_id: int,
+    upload: str,
+    overrides: dict[str, str],
+    options: dict[str, Any],
+    actor_id: int | None,
+    keep_upload: bool,
+) -> str:
+    """Carry out a queued import (the worker's side of ``queue_import``); returns the run's status.
+
+    The rows are written all or nothing as in ``import_file``, and a refusal is recorded on the run
+    the same way. Anything unexpected marks the run failed with the reason, so a run is never left
+    'running' by an error; the file is deleted in every case unless ``keep_upload``.
+    """
+    run = ImportRun.objects.filter(pk=run_id).first()
+    try:
+        if run is None or run.status != ImportStatus.QUEUED:
+            return run.status if run else "gone"  # it ran already: a task delivered twice does nothing
+        actor = User.objects.filter(pk=actor_id, is_active=True).first() if actor_id is not None else None
+        if actor_id is not None and actor is None:
+            _finish(run, ImportStatus.FAILED, errors_report=FAILED_NO_PERSON)
+            return run.status
+        path = uploads.path_of(upload)
+        if not path.is_file():
+            _finish(run, ImportStatus.FAILED, errors_report=FAILED_NO_FILE)
+            return run.status
+        # a refusal is recorded on the run, with the bad rows by line
+        with (
+            audit.acting_as(actor, label=None if actor else "task:import"),
+            contextlib.suppress(ImportRefused),
+        ):
+            import_file(
+                run.kind,
+                path,
+                filename=run.filename,
+                overrides=overrides,
+                dry_run=run.dry_run,
+                options=options_from_json(options),
+                actor=actor,
+                queued=run,
+            )
+        return run.status
+    except BaseException as exc:
+        if run is not None:
+            with contextlib.suppress(Exception):
+                run.refresh_from_db()
+                if not run.finished:
+                    _finish(
+                        run,
+                        ImportStatus.FAILED,
+                        errors_report=f"{FAILED_UNEXPECTEDLY} ({type(exc).__name__}: {exc})"[:2000],
+                    )
+        raise
+    finally:
+        if not keep_upload:
+            uploads.remove(upload)
+
+
+FAILED_NO_PERSON = "The person who started this import can no longer sign in; nothing was imported."
+FAILED_NO_FILE = "The uploaded file was no longer there (it may have waited too long); upload it again."
+FAILED_UNEXPECTEDLY = "The import stopped on an unexpected error; nothing was written"
+
+
+def options_as_json(options: ImportOptions) -> dict[str, Any]:
+    """Options as plain JSON values, for a task's arguments or the session."""
+    return {
+        "revenue_scale": str(options.revenue_scale),
+        "unknown_owner": options.unknown_owner,
+        "missing_account": options.missing_account,
+        "create_missing_products": options.create_missing_products,
+    }
+
+
+def options_from_json(data: Mapping[str, Any]) -> ImportOptions:
+    return ImportOptions(
+        revenue_scale=Decimal(str(data.get("revenue_scale", "1"))),
+        unknown_owner=data.get("unknown_owner", "error"),
+        missing_account=data.get("missing_account", "error"),
+        create_missing_products=bool(data.get("create_missing_products", False)),
+    )
 
 
 # --------------------------------------------------------------------------------------------------

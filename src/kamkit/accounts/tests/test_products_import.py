@@ -137,7 +137,9 @@ def test_the_products_export_imports_again_unchanged(tmp_path: Path) -> None:
         assert (again.created, again.updated, again.unchanged) == (0, 0, 7)
 
 
-def test_the_web_import_takes_products_from_a_director_and_not_from_an_account_manager(org: Org) -> None:
+def test_the_web_import_takes_products_from_a_director_and_not_from_an_account_manager(
+    org: Org, django_capture_on_commit_callbacks: Any
+) -> None:
     kam = signed_in(org.kam_a)
     with SAMPLE_PRODUCTS.open("rb") as handle:
         refused_page = kam.post("/accounts/import/", {"kind": "products", "file": handle})
@@ -151,7 +153,8 @@ def test_the_web_import_takes_products_from_a_director_and_not_from_an_account_m
     assert page.status_code == 200 and "Import products from products.csv" in html
     assert '<option value="series" selected>series</option>' in html  # Product Line, by its alias
     assert "unknown_owner" not in page.context["form"].fields
-    done = client.post(mapping_url, _mapping_post(page, action="import"))
+    with django_capture_on_commit_callbacks(execute=True):  # the queued import runs once committed
+        done = client.post(mapping_url, _mapping_post(page, action="import"))
     assert done.status_code == 302
     assert Product.objects.count() == 7
 
