@@ -24,10 +24,16 @@ from kamkit.accounts.choices import (
     Tier,
 )
 from kamkit.core.models import AuditedModel
-from kamkit.core.permissions import AccessPolicy
+from kamkit.core.permissions import FULL_ACCESS_ROLES, AccessPolicy
 
 # Everything inside an account is seen and changed by whoever may see and change the account.
-ACCOUNT_POLICY = AccessPolicy(kind="business", owners=("owner", "backup_owner"), teams=("team",))
+# Deleting the account itself takes its deals and plans with it: directors and admins only.
+ACCOUNT_POLICY = AccessPolicy(
+    kind="business",
+    owners=("owner", "backup_owner"),
+    teams=("team",),
+    delete_roles=FULL_ACCESS_ROLES,
+)
 INSIDE_ACCOUNT = AccessPolicy(
     kind="business", owners=("account__owner", "account__backup_owner"), teams=("account__team",)
 )

@@ -42,7 +42,7 @@ ACCOUNT_LIST = ListSpec(
             convert=_yes_no,
         ),
         ListFilter("tier", "Tier", "tier", choices=lambda: list(Tier.choices)),
-        ListFilter("industry", "Industry", "industry__iexact", choices=lambda: industries()),
+        ListFilter("industry", "Industry", "industry__iexact", choices_for=lambda user: industries(user)),
         ListFilter("owner", "Owner", "owner_id", convert=int),
         ListFilter("team", "Team", "team_id", convert=int),
     ),
@@ -65,9 +65,11 @@ CONTACT_LIST = ListSpec(
 )
 
 
-def industries() -> list[tuple[str, str]]:
+def industries(user: Any) -> list[tuple[str, str]]:
+    """The industries of the accounts ``user`` may see (others' would tell who else is a customer)."""
     names = (
-        Account.objects.exclude(industry="")
+        permissions.visible_to(user, Account)
+        .exclude(industry="")
         .values_list("industry", flat=True)
         .distinct()
         .order_by("industry")

@@ -45,6 +45,8 @@ from kamkit.accounts.models import (
     Product,
     ProfileSection,
 )
+from kamkit.core import permissions
+from kamkit.core.choices import Action
 from kamkit.core.errors import ConflictError, ServiceError
 from kamkit.users.models import Team, User
 
@@ -591,6 +593,13 @@ def deal_errors(data: DealInput, deal: Deal | None = None) -> dict[str, list[str
     return errors
 
 
+def _external_id_taken(external_id: str) -> ConflictError:
+    """The one answer to a clash: uniqueness cannot be hidden, the other deal's details can."""
+    return ConflictError(
+        f"Another deal has the external id {external_id!r}.", errors={"external_id": ["Taken."]}
+    )
+
+
 def _check_external_id(external_id: str | None, deal: Deal | None) -> None:
     if not external_id:
         return
@@ -598,9 +607,7 @@ def _check_external_id(external_id: str | None, deal: Deal | None) -> None:
     if deal is not None:
         clash = clash.exclude(pk=deal.pk)
     if clash.exists():
-        raise ConflictError(
-            f"Another deal has the external id {external_id!r}.", errors={"external_id": ["Taken."]}
-        )
+        raise _external_id_taken(external_id)
 
 
 def _apply_deal(deal: Deal, data: DealInput) -> None:
@@ -636,13 +643,16 @@ def delete_deal(*, deal: Deal) -> None:
     deal.delete()
 
 
-def upsert_deal(*, data: DealInput) -> tuple[Deal, bool]:
-    """Create or update the deal with ``data.external_id``: a CRM sync may send it again and again."""
+def upsert_deal(*, data: DealInput, by: User | None = None) -> tuple[Deal, bool]:
+    """Create or update the deal with ``data.external_id``: a CRM sync may send it again and again.
+    A deal in an account ``by`` may not change is not theirs to update: the id is taken, as on create."""
     if not data.external_id:
         raise ServiceError(
             "The deal was not saved.", errors={"external_id": ["An upsert needs an external id."]}
         )
-    existing = Deal.objects.filter(external_id=data.external_id).first()
+    existing = Deal.objects.select_related("account").filter(external_id=data.external_id).first()
     if existing is None:
         return create_deal(data=data), True
+    if by is not None and not permissions.can(by, Action.CHANGE, existing.account):
+        raise _external_id_taken(data.external_id)
     return update_deal(deal=existing, data=data), False

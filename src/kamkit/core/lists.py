@@ -17,13 +17,26 @@ from kamkit.core.errors import ServiceError
 
 @dataclass(frozen=True)
 class ListFilter:
-    """A filter parameter: ``lookup`` is the ORM lookup; ``choices`` for the HTML select."""
+    """A filter parameter: ``lookup`` is the ORM lookup; ``choices`` for the HTML select.
+
+    ``choices_for``: choices drawn from what the user may see (the industries of their accounts),
+    offered in the select instead of ``choices`` but not checked on input: the value is matched
+    only within the caller's visible rows, and refusing a value another user's rows hold while
+    taking one nobody holds would tell the two apart.
+    """
 
     name: str
     label: str
     lookup: str
     choices: Callable[[], list[tuple[str, str]]] | None = None
     convert: Callable[[str], Any] = str
+    choices_for: Callable[[Any], list[tuple[str, str]]] | None = None
+
+    def options(self, user: Any) -> list[tuple[str, str]]:
+        """What the select offers ``user``."""
+        if self.choices_for is not None:
+            return self.choices_for(user)
+        return self.choices() if self.choices is not None else []
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ class AccessPolicy:
     ``owner_adds``: roles allowed to create objects they own even where ADD_ROLES says no
     (an account manager adding their own self-assessment). ``never``: users who may not see the
     object whatever their role (a candidate their own candidacy, even when they run the position).
+    ``delete_roles``: when given, only these roles may delete, each within its own scope (deleting
+    a customer account takes its deals and plans with it); None: whoever may change it may delete.
     """
 
     kind: Kind
@@ -63,6 +65,7 @@ class AccessPolicy:
     assignees: tuple[str, ...] = ()
     owner_adds: frozenset[str] = field(default_factory=frozenset)
     never: tuple[str, ...] = ()
+    delete_roles: frozenset[str] | None = None
 
 
 def policy_for(model: type[Model]) -> AccessPolicy:
@@ -142,7 +145,7 @@ def scope(user: Any, model: type[Model], action: str) -> Q:
 
 def _role_scope(user: Any, policy: AccessPolicy, action: str) -> Q:
     role = role_of(user)
-    if role is None:
+    if role is None or not _role_may_delete(policy, role, action):
         return NOTHING
     reading = action == Action.VIEW
     if role == Role.ADMIN:
@@ -167,6 +170,11 @@ def _role_scope(user: Any, policy: AccessPolicy, action: str) -> Q:
         return _managed(policy, user)
     # account managers and interviewers: what they own or are assigned to
     return _own(policy, user)
+
+
+def _role_may_delete(policy: AccessPolicy, role: str, action: str) -> bool:
+    """False only for a delete by a role the policy leaves out; any other action passes."""
+    return action != Action.DELETE or policy.delete_roles is None or role in policy.delete_roles
 
 
 def visible_to(user: Any, model_or_queryset: type[Model] | QuerySet[Any]) -> QuerySet[Any]:
@@ -233,7 +241,7 @@ def can(user: Any, action: str, target: Model | type[Model]) -> bool:
     if isinstance(target, type):
         return scope(user, model, action) is not NOTHING
     if target.pk is None:
-        return _instance_in_scope(user, target, policy)
+        return _role_may_delete(policy, role, action) and _instance_in_scope(user, target, policy)
     return permitted(user, model, action).filter(pk=target.pk).exists()
 
 

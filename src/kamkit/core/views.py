@@ -65,7 +65,7 @@ class ListPage(TemplateView):
             list_errors=list_errors,
             current_sort=self.request.GET.get("sort", self.spec.default_sort),
             filter_values={f.name: self.request.GET.get(f.name, "") for f in self.spec.filters},
-            filter_choices={f.name: f.choices() if f.choices else [] for f in self.spec.filters},
+            filter_choices={f.name: f.options(self.request.user) for f in self.spec.filters},
             search=self.request.GET.get("q", ""),
             can_add=permissions.can(self.request.user, Action.ADD, self.model),
             add_url_name=self.add_url_name,

@@ -465,7 +465,7 @@ SCORE_FILTERS = (
     ),
     ListFilter("team", "Team", "account__team_id", choices=team_choices, convert=int),
     ListFilter("owner", "Owner", "account__owner_id", choices=_owner_choices, convert=int),
-    ListFilter("industry", "Industry", "account__industry__iexact", choices=lambda: industries()),
+    ListFilter("industry", "Industry", "account__industry__iexact", choices_for=industries),
 )
 
 SCORE_LIST = ListSpec(

@@ -75,7 +75,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "spec": spec,
         "filter_values": {f.name: request.GET.get(f.name, "") for f in spec.filters},
-        "filter_choices": {f.name: f.choices() if f.choices else [] for f in spec.filters},
+        "filter_choices": {f.name: f.options(request.user) for f in spec.filters},
         "quadrant_labels": list(QUADRANTS.values()),
         "query": request.GET.urlencode(),
         **_status(request),

@@ -173,27 +173,20 @@ def _write_scorecard(
     ratings = {
         r.competency_id: services.RatingInput(rating=r.rating, evidence=r.evidence) for r in payload.ratings
     }
-    recommendation, summary = payload.recommendation, payload.summary
-    if submit and not notes and not ratings and not recommendation and not summary:
-        saved, _ = _readable(request, interview_id)  # submit the saved draft as it stands
-        notes = {
-            n.question_id: services.NoteInput(
-                notes=n.notes, **{part: getattr(n, f"star_{part}") for part in STAR_PARTS}
-            )
-            for n in saved.notes.all()
-        }
-        ratings = {r.competency_id: services.RatingInput(r.rating, r.evidence) for r in saved.ratings.all()}
-        recommendation, summary = saved.recommendation, saved.summary
+    empty = not notes and not ratings and not payload.recommendation and not payload.summary
     with transaction.atomic():
-        services.save_scorecard(
-            interview=interview,
-            by=request.user,
-            notes=notes,
-            ratings=ratings,
-            recommendation=recommendation,
-            summary=summary,
-            submit=submit,
-        )
+        if submit and empty:
+            services.submit_draft(interview=interview, by=request.user)
+        else:
+            services.save_scorecard(
+                interview=interview,
+                by=request.user,
+                notes=notes,
+                ratings=ratings,
+                recommendation=payload.recommendation,
+                summary=payload.summary,
+                submit=submit,
+            )
     return _scorecard_read(*_readable(request, interview_id))
 
 

@@ -2,6 +2,7 @@
 
 Callers own the transaction and ask the permission service first (``queries.manages`` for what
 only the people running an opening may do); the rules here hold whoever calls: pages, API, demo.
+Handing a position to another hiring manager or team is checked here, as it is part of the change.
 One module per part:
 
 - ``openings``: positions and their status; ``kits``: building and editing interview kits;
@@ -39,6 +40,7 @@ from kamkit.hiring.services.interviews import (
     reopen_scorecard,
     save_scorecard,
     schedule_interview,
+    submit_draft,
 )
 from kamkit.hiring.services.kits import (
     PROBE_STARS,
@@ -98,6 +100,7 @@ __all__ = [
     "save_scorecard",
     "schedule_interview",
     "set_opening_status",
+    "submit_draft",
     "update_candidate",
     "update_kit_competency",
     "update_kit_question",

@@ -71,6 +71,16 @@ def assign_interviewer(
 
 
 def schedule_interview(*, interview: Interview, scheduled_at: dt.datetime | None) -> Interview:
+    """Set or move the interview's time; once its scorecard is submitted the interview took place
+    when it says, and reopening the scorecard is the way to change it."""
+    if scheduled_at == interview.scheduled_at:
+        return interview
+    if interview.is_submitted:
+        raise ConflictError(
+            f"{interview.interviewer} has submitted their scorecard for this interview; reopen the "
+            "scorecard first to change its time.",
+            errors={"scheduled_at": ["The interview took place; its time stays as recorded."]},
+        )
     interview.scheduled_at = scheduled_at
     interview.save()
     return interview
@@ -195,6 +205,29 @@ def save_scorecard(
             {"scorecard": [None, f"submitted: {len(given)} ratings, notes on {len(notes)} questions"]},
         )
     return interview
+
+
+def submit_draft(*, interview: Interview, by: User) -> Interview:
+    """Submit the interviewer's saved draft as it stands (same checks as submitting with content:
+    every competency rated and a recommendation given)."""
+    return save_scorecard(
+        interview=interview,
+        by=by,
+        notes={
+            n.question_id: NoteInput(
+                notes=n.notes,
+                situation=n.star_situation,
+                task=n.star_task,
+                action=n.star_action,
+                result=n.star_result,
+            )
+            for n in interview.notes.all()
+        },
+        ratings={r.competency_id: RatingInput(r.rating, r.evidence) for r in interview.ratings.all()},
+        recommendation=interview.recommendation,
+        summary=interview.summary,
+        submit=True,
+    )
 
 
 def reopen_scorecard(*, interview: Interview, by: User | None, reason: str) -> Interview:

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from kamkit.core import permissions
+from kamkit.core.choices import Action
 from kamkit.core.errors import ConflictError, ServiceError
 from kamkit.frameworks.choices import FrameworkStatus
 from kamkit.frameworks.models import BenchmarkProfile
 from kamkit.hiring import queries
 from kamkit.hiring.choices import OPENING_TRANSITIONS, OpeningStatus
-from kamkit.hiring.models import InterviewKit, Opening
-from kamkit.hiring.services.common import refuse, tidy
+from kamkit.hiring.models import InterviewKit, ManagedOpening, Opening
+from kamkit.hiring.services.common import NotPermitted, refuse, tidy
 from kamkit.hiring.services.kits import build_kit
 from kamkit.users.models import Team, User
 
@@ -57,7 +59,10 @@ def create_opening(
     headcount: int = 1,
     opened_on: dt.date | None = None,
 ) -> Opening:
-    """A new position, with its interview kit built from the benchmark's framework."""
+    """A new position, with its interview kit built from the benchmark's framework. Its hiring manager
+    and team need ``created_by``'s rights there, as when a position is handed on (None: the system)."""
+    if created_by is not None:
+        _check_hands(created_by, hiring_manager, team)
     title = tidy(title)
     errors: dict[str, list[str]] = {}
     _check_opening(
@@ -101,9 +106,33 @@ class OpeningChanges:
     headcount: int | None = None
 
 
+def _check_hands(by: User, hiring_manager: User | None, team: Team | None) -> None:
+    """A position's hiring manager and team decide who runs it, so handing it on needs the rights
+    there: a manager names themself or someone below them, and a team they lead."""
+    if hiring_manager is not None and not permissions.can(
+        by, Action.ADD, ManagedOpening(hiring_manager=hiring_manager)
+    ):
+        raise NotPermitted(
+            "You may not hand this position to that hiring manager.",
+            hiring_manager=f"You may name yourself or the people below you; {hiring_manager} is neither.",
+        )
+    if team is not None and not permissions.can(by, Action.ADD, ManagedOpening(team=team)):
+        raise NotPermitted(
+            "You may not move this position to that team.",
+            team=f"You may put positions only under a team you lead; {team} is not one.",
+        )
+
+
 def update_opening(*, opening: Opening, changes: OpeningChanges, by: User | None) -> Opening:
     """Change a position. A new benchmark or level rebuilds the kit while it is untouched and unused;
-    once interviewers have started scoring, neither may change (their scorecards would lose meaning)."""
+    once interviewers have started scoring, neither may change (their scorecards would lose meaning).
+    A new hiring manager or team needs ``by``'s rights there (None: the system, e.g. the demo)."""
+    if by is not None:
+        _check_hands(
+            by,
+            changes.hiring_manager if changes.hiring_manager not in (None, opening.hiring_manager) else None,
+            changes.team if changes.team is not None and changes.team.pk != opening.team_id else None,
+        )
     title = tidy(changes.title) if changes.title is not None else opening.title
     benchmark = changes.benchmark or opening.benchmark
     target_level = changes.target_level if changes.target_level is not None else opening.target_level

@@ -8,7 +8,7 @@ from kamkit.accounts.models import Contact
 from kamkit.core.errors import ServiceError
 from kamkit.plans import clock
 from kamkit.plans.models import AccountPlan, AccountReview
-from kamkit.plans.services.common import set_links
+from kamkit.plans.services.common import require_open, set_links
 from kamkit.users.models import User
 
 # Reviews ---------------------------------------------------------------------------------------------
@@ -27,7 +27,9 @@ def record_review(
     next_review_on: dt.date | None = None,
     recorded_by: User | None = None,
 ) -> AccountReview:
-    """A review that took place: who was there, what changed, what was decided and revised."""
+    """A review that took place: who was there, what changed, what was decided and revised.
+    A closed plan (ended or superseded) is history: review the active one instead."""
+    require_open(plan)
     errors: dict[str, list[str]] = {}
     if held_on is None:
         errors["held_on"] = ["Give the date of the review."]

@@ -111,9 +111,10 @@ def test_upsert_by_external_id_is_idempotent(org: Org, book: Book, api_as: ApiAs
     assert AuditEntry.objects.filter(content_type__model="deal").count() == 1
     won_now = api.put("/deals/by-external-id/SF-0042", {**body, "stage": "won", "closed_on": "2026-06-01"})
     assert won_now.json()["status"] == "won"
-    # someone who may not change the deal's account cannot take it over through the upsert
+    # someone who may not change the deal's account cannot take it over through the upsert: the id
+    # is taken, as on create (test_deal_external_ids.py)
     refused = api_as(org.kam_south).put(
         "/deals/by-external-id/SF-0042", {**body, "account_id": book.south.pk}
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 409
     assert Deal.objects.get().account_id == book.alpha.pk
