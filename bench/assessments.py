@@ -7,19 +7,28 @@ each rated by --raters people (self, manager and peers), with believable answers
 a true level per competency, raters see it through their own leniency and some noise, about 5% of
 statements are left blank, a few raters skip whole competencies and a few never submit.
 
-Then it times, best of --repeat, through the functions the pages, PDF, exports and API use:
+Then it times, best of --repeat, through the functions the exports and API use:
 
-1. loading the assessments an admin may see (``queries.report_assessments_for``, as the team page
-   and the exports do);
+1. loading the assessments an admin may see (``queries.report_assessments_for``, as the team report
+   API and the exports do);
 2. computing all scores (``reports.results_for``: per competency and rater group, benchmark fit,
    gaps and self-vs-others for every assessment);
-3. the team report (``reports.team_report``: heatmap rows, bench strength, distribution).
+3. the team report of everyone (``reports.team_report``: heatmap rows, and bench strength and
+   distribution counted from the stored norms).
 
 The target is phases 1-3 under 1 second on SQLite (wall clock, best run; the process's CPU time is
-printed beside it, as other work on a shared machine stretches the wall clock). It also prints, for
-information, the whole team report page through Django's test client (templates included), the CSV
-export, one person's report page and PDF (its percentiles score the organisation) and the
-scale-quality page.
+printed beside it, as other work on a shared machine stretches the wall clock).
+
+Before those it times the stored norms (``services.ensure_norms``: every person's score compared
+with the benchmark, and the alpha sums, computed from scratch, as after a change made outside the
+services) and one more response submitted in a second, open campaign on the same questionnaire
+(``services.save_answers``: it updates the stored norms instead of recomputing them).
+
+Then the pages, through Django's test client (the whole stack, templates included), first request
+and best of 3, with a target of 0.5 s each on SQLite: the team page (one page of 50 people; bench
+strength and distribution over all of them), for an admin, sorted by a competency, and for a
+manager; one person's report (its percentiles rank them in the organisation); the scale-quality
+page (alpha and norms). For information: the person's PDF and the CSV export of every score.
 
     .venv/bin/python bench/assessments.py [--subjects 1000] [--items 40] [--raters 5] [--repeat 3]
         [--only sqlite|postgres] [--database-url postgres://postgres@127.0.0.1:5432/kamkit_bench_assess]
@@ -45,6 +54,14 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULT = "BENCH-RESULT "
 PG_NAME = "kamkit_bench_assessments"
 TARGET = 1.0  # seconds for loading + scoring + team report
+PAGE_TARGET = 0.5  # seconds for the team page, a person's report and the scale-quality page
+PAGES = {  # result key -> label; the pages with PAGE_TARGET
+    "team_page": "team page, admin (a page of 50)",
+    "team_page_sorted": "team page, admin, sorted by a competency",
+    "team_page_manager": "team page, a manager",
+    "person_page": "one person's report page (percentiles)",
+    "quality_page": "scale quality page (alpha, norms)",
+}
 
 
 def parse() -> argparse.Namespace:
@@ -113,6 +130,12 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> bool
     def seconds(key: str) -> list[str]:
         return [f"{r[key]:.3f} s" if r[key] is not None else "failed" for r in results.values()]
 
+    def first_best(key: str) -> list[str]:
+        return [
+            f"{r[key][0]:.3f} / {r[key][1]:.3f} s" if r.get(key) is not None else "failed"
+            for r in results.values()
+        ]
+
     rows: list[tuple[str, str, list[str]]] = [
         (
             "data",
@@ -135,12 +158,19 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> bool
         ),
         ("  this process's CPU time for 1-3 (best)", "", seconds("cpu")),
         ("meets the target", "yes", ["yes" if r["total"] < TARGET else "NO" for r in results.values()]),
-        ("team report page, admin (whole stack)", "", seconds("team_page")),
-        ("team report page, a manager", "", seconds("team_page_manager")),
+        ("stored norms computed from scratch", "", seconds("norms_rebuild")),
+        ("one response submitted (norms updated)", "", seconds("submit")),
+        *[
+            (f"{label} (first / best of 3)", f"< {PAGE_TARGET} s", first_best(key))
+            for key, label in PAGES.items()
+        ],
+        (
+            "pages meet the target (first and best)",
+            "yes",
+            ["yes" if pages_met(r) else "NO" for r in results.values()],
+        ),
+        ("one person's report PDF (first / best)", "", first_best("person_pdf")),
         ("CSV export, all scores", "", seconds("export")),
-        ("one person's report page", "", seconds("person_page")),
-        ("one person's report PDF", "", seconds("person_pdf")),
-        ("scale quality page (alpha, norms)", "", seconds("quality_page")),
     ]
     names = list(results)
     width = max(len(label) for label, _, _ in rows) + 2
@@ -156,7 +186,11 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> bool
             + target.ljust(8)
             + "".join(v.ljust(c) for v, c in zip(values, columns, strict=True))
         )
-    return all(r["total"] < TARGET for name, r in results.items() if name == "SQLite")
+    return all(r["total"] < TARGET and pages_met(r) for name, r in results.items() if name == "SQLite")
+
+
+def pages_met(result: dict[str, Any]) -> bool:
+    return all(result.get(key) is not None and max(result[key]) < PAGE_TARGET for key in PAGES)
 
 
 def main() -> int:
@@ -325,10 +359,41 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
         "admin": admin,
         "manager": managers[0],
         "first": assessments[0],
+        "people": people,
         "questionnaire": questionnaire,
+        "items": items,
         "answers": len(rows),
         "invitations": len(invitations),
     }
+
+
+def submit_one(built: dict[str, Any]) -> float:
+    """A second, open campaign on the same questionnaire, one person in it, and their self-rating
+    submitted: seconds for the submission (the services update the stored norms)."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kamkit.assessments import services
+    from kamkit.core.audit import acting_as
+
+    person = built["people"][-1]
+    with acting_as(label="bench:assessments"), transaction.atomic():
+        campaign = services.create_campaign(
+            name="Bench follow-up",
+            questionnaire=built["questionnaire"],
+            due_date=timezone.localdate() + dt.timedelta(days=14),
+            created_by=built["admin"],
+        )
+        assessment = services.add_subject(campaign=campaign, subject_user=person, default_raters=False)
+        own = services.invite_rater(assessment=assessment, relationship="self", rater_user=person)
+        services.launch_campaign(campaign=campaign)
+    answers = {item_id: 4 for item_id, _, _ in built["items"]}
+    started = time.perf_counter()
+    with acting_as(label="bench:assessments"), transaction.atomic():
+        services.save_answers(invitation=own, answers=answers, submit=True)
+    return time.perf_counter() - started
 
 
 def best(runs: int, action: Any) -> tuple[float, list[float], Any]:
@@ -340,8 +405,9 @@ def best(runs: int, action: Any) -> tuple[float, list[float], Any]:
     return min(times), times, value
 
 
-def timed_get(client: Any, url: str, runs: int = 2) -> float | None:
-    """Best seconds for a GET through the whole Django stack; None (printed) when the page fails."""
+def timed_get(client: Any, url: str, runs: int = 3) -> tuple[float, float] | None:
+    """(first, best) seconds for a GET through the whole Django stack; None (printed) when the page
+    fails."""
     import logging
 
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
@@ -357,22 +423,31 @@ def timed_get(client: Any, url: str, runs: int = 2) -> float | None:
         if response.status_code != 200:
             print(f"{url}: status {response.status_code}")
             return None
-    return min(times)
+    return times[0], min(times)
 
 
 def child(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from django.db import transaction
     from django.test import Client
 
-    from kamkit.assessments import queries, reports
+    from kamkit.assessments import queries, reports, services
 
     built = build(args)
     campaign, admin = built["campaign"], built["admin"]
+    started = time.perf_counter()
+    with transaction.atomic():
+        services.ensure_norms(questionnaire_id=built["questionnaire"].pk)
+    norms_rebuild = time.perf_counter() - started
+    submit = submit_one(built)
+
+    def visible() -> Any:
+        return queries.report_assessments_for(admin).filter(campaign_id=campaign.pk)
 
     def load() -> list[Any]:
-        return list(queries.report_assessments_for(admin).filter(campaign_id=campaign.pk))
+        return list(visible())
 
     phases: dict[str, list[float]] = {"load": [], "scores": [], "team": [], "total": [], "cpu": []}
     team: Any = None
@@ -383,7 +458,7 @@ def child(args: argparse.Namespace) -> None:
         t1 = time.perf_counter()
         results = reports.results_for(assessments)
         t2 = time.perf_counter()
-        team = reports.team_report(results.values())
+        team = reports.team_report(reports.team_columns(campaign), visible(), results.values())
         t3 = time.perf_counter()
         phases["load"].append(t1 - t0)
         phases["scores"].append(t2 - t1)
@@ -400,6 +475,9 @@ def child(args: argparse.Namespace) -> None:
     manager_client = Client(HTTP_HOST="127.0.0.1")
     manager_client.force_login(built["manager"])
     first = built["first"].pk
+    team_url = f"/assessments/campaigns/{campaign.pk}/team/"
+    competency = built["items"][0][1]
+    export = timed_get(client, f"/assessments/export/?campaign={campaign.pk}", runs=1)
     result = {
         "subjects": args.subjects,
         "items": args.items,
@@ -408,14 +486,15 @@ def child(args: argparse.Namespace) -> None:
         "build": built["build"],
         "total_runs": phases["total"],
         **{name: min(times) for name, times in phases.items()},
-        "team_page": timed_get(client, f"/assessments/campaigns/{campaign.pk}/team/"),
-        "team_page_manager": timed_get(manager_client, f"/assessments/campaigns/{campaign.pk}/team/"),
-        "export": timed_get(client, f"/assessments/export/?campaign={campaign.pk}", runs=1),
+        "norms_rebuild": norms_rebuild,
+        "submit": submit,
+        "team_page": timed_get(client, team_url),
+        "team_page_sorted": timed_get(client, f"{team_url}?sort=-c{competency}&page=3"),
+        "team_page_manager": timed_get(manager_client, team_url),
         "person_page": timed_get(client, f"/assessments/{first}/report/"),
-        "person_pdf": timed_get(client, f"/assessments/{first}/report.pdf", runs=1),
-        "quality_page": timed_get(
-            client, f"/assessments/quality/?questionnaire={built['questionnaire'].pk}", 1
-        ),
+        "quality_page": timed_get(client, f"/assessments/quality/?questionnaire={built['questionnaire'].pk}"),
+        "person_pdf": timed_get(client, f"/assessments/{first}/report.pdf"),
+        "export": export[0] if export else None,
     }
     print(RESULT + json.dumps(result))
 

@@ -463,13 +463,17 @@ def get_scores(request: HttpRequest, assessment_id: int) -> Any:
 def get_team_report(request: HttpRequest, campaign_id: int) -> Any:
     """Heatmap, bench strength and distribution over the people of the campaign the caller may see:
     a manager gets their own team, whoever ran the campaign (404 when they may see nobody in it)."""
-    assessments = list(queries.report_assessments_for(request.user).filter(campaign_id=campaign_id))
+    people = queries.report_assessments_for(request.user).filter(campaign_id=campaign_id)
+    assessments = sorted(people, key=lambda a: a.subject_name.casefold())
     if not assessments:
         raise Http404("No assessments of this campaign that you may see.")
-    report = reports.team_report(reports.results_for(assessments).values())
+    campaign = assessments[0].campaign
+    report = reports.team_report(
+        reports.team_columns(campaign), people, reports.results_for(assessments).values()
+    )
     return {
         "campaign_id": campaign_id,
-        "campaign_status": assessments[0].campaign.status,
+        "campaign_status": campaign.status,
         "bucket_labels": report.bucket_labels,
         "competencies": [
             {

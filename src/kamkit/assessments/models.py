@@ -286,3 +286,44 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.value}"
+
+
+class NormScore(models.Model):
+    """One person's score on one competency as the organisation's norms count it (the score their
+    report compares with the benchmark), kept so that percentiles, norms and a team's figures are
+    counted by the database instead of re-scoring everyone on every page.
+
+    Derived data, rewritten by the services when a response is submitted or a campaign closes, and
+    recomputed whenever ``NormState.inputs`` no longer describe the database."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="norm_scores")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="norm_scores")
+    competency = models.ForeignKey("frameworks.Competency", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+
+    class Meta:
+        # percentiles and norms count and rank one competency's scores on one questionnaire
+        indexes = [models.Index(fields=["questionnaire", "competency", "score"], name="norm_score_rank")]
+        constraints = [models.UniqueConstraint(fields=["assessment", "competency"], name="norm_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} / {self.competency_id}: {self.score}"
+
+
+class NormState(models.Model):
+    """What a questionnaire's stored norms were computed from, and its reliability sums.
+
+    ``inputs`` counts what the scores depend on (submitted responses, closed campaigns, statements,
+    the anonymity threshold; ``queries.NormInputs``): when it differs from the database, the norms
+    are recomputed before anyone reads them. ``alpha_sums`` holds, per competency, the running sums
+    Cronbach's alpha needs (``scoring.AlphaMoments``, keyed by item id)."""
+
+    questionnaire = models.OneToOneField(
+        Questionnaire, on_delete=models.CASCADE, primary_key=True, related_name="norm_state"
+    )
+    inputs = models.JSONField(default=dict)
+    alpha_sums = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Norms of questionnaire {self.questionnaire_id}"

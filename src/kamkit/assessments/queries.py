@@ -5,14 +5,33 @@ Scores and reports are assembled in ``reports.py``; the numbers themselves come 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Lower, NullIf, RowNumber
 from django.utils import timezone
 
 from kamkit.assessments import scoring
@@ -22,6 +41,8 @@ from kamkit.assessments.models import (
     Answer,
     Assessment,
     Campaign,
+    Item,
+    NormScore,
     Questionnaire,
     RaterInvitation,
     hash_token,
@@ -29,6 +50,7 @@ from kamkit.assessments.models import (
 from kamkit.core import permissions
 from kamkit.core.home import HomeCard
 from kamkit.core.lists import ListFilter, ListSpec
+from kamkit.users.models import Team
 
 QUESTIONNAIRE_LIST = ListSpec(
     search_fields=("name", "description", "framework__name"),
@@ -279,6 +301,302 @@ def report_assessments_for(user: Any) -> QuerySet[Assessment]:
         .select_related("subject_user")
         .prefetch_related("campaign__questionnaire", "campaign__benchmark")  # one shared campaign object
     )
+
+
+# The team page ----------------------------------------------------------------------------------
+
+TEAM_PAGE_SIZE = 50
+
+
+def team_list(competencies: Sequence[tuple[int, str]]) -> ListSpec:
+    """The team page's search, team filter and sorts: by name, or by any competency's score (the
+    score compared with the benchmark; people without one sort as the lowest)."""
+    return ListSpec(
+        search_fields=("subject_user__full_name", "candidate_name"),
+        filters=(
+            ListFilter(
+                "team",
+                "Team",
+                "subject_user__team_id",
+                choices=lambda: [(str(pk), name) for pk, name in Team.objects.values_list("pk", "name")],
+                convert=int,
+            ),
+        ),
+        sort_fields={"person": "sort_name", **{f"c{pk}": f"score_{pk}" for pk, _ in competencies}},
+        default_sort="person",
+    )
+
+
+def team_members(
+    user: Any, campaign_id: int, spec: ListSpec, params: Mapping[str, Any]
+) -> QuerySet[Assessment]:
+    """The people of one campaign the user may see, searched, filtered and sorted by ``spec``.
+
+    Only the competency sorted by is looked up, from the stored norms (``NormScore``), so a page of
+    people costs the same queries whether the campaign has 50 people or 5,000. The caller gives each
+    row the campaign (one shared object)."""
+    people = (
+        permissions.visible_to(user, Assessment)
+        .filter(campaign_id=campaign_id)
+        .select_related("subject_user")
+    )
+    people = people.annotate(
+        sort_name=Lower(
+            Coalesce(
+                NullIf("subject_user__full_name", Value("")),
+                "subject_user__email",
+                "candidate_name",
+                output_field=CharField(),
+            )
+        )
+    )
+    sort = str(params.get("sort") or "").lstrip("-")
+    if spec.sort_fields.get(sort, "").startswith("score_"):
+        competency_id = int(sort[1:])
+        score = NormScore.objects.filter(assessment_id=OuterRef("pk"), competency_id=competency_id)
+        people = people.annotate(
+            **{f"score_{competency_id}": Coalesce(Subquery(score.values("score")[:1]), Value(-1.0))}
+        )
+    return spec.apply(people, params)
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    """One competency over a team: how many have a score, their mean, bench strength and buckets."""
+
+    count: int
+    mean: float | None
+    strength: scoring.BenchStrength | None
+    buckets: list[int]
+
+
+def team_figures(
+    people: QuerySet[Assessment], competency_ids: Sequence[int], bands: Mapping[int, scoring.Band]
+) -> dict[int, TeamFigures]:
+    """Per competency, over ``people``'s stored scores, in one aggregate query: the count, the mean,
+    below / inside / above the band (``scoring.distance``) and the buckets of ``scoring.bucket_bounds``."""
+    if not competency_ids:
+        return {}
+    columns: dict[str, Any] = {"count": Count("id"), "mean": Avg("score")}
+    if bands:
+        low = Case(
+            *[When(competency_id=pk, then=Value(band.low)) for pk, band in bands.items()],
+            default=None,
+            output_field=FloatField(),
+        )
+        high = Case(
+            *[When(competency_id=pk, then=Value(band.high)) for pk, band in bands.items()],
+            default=None,
+            output_field=FloatField(),
+        )
+        columns |= {
+            "below": Count("id", filter=Q(score__lt=low)),
+            "above": Count("id", filter=Q(score__gt=high)),
+        }
+    for n, (bottom, top) in enumerate(scoring.bucket_bounds()):
+        within = Q()
+        if bottom is not None:
+            within &= Q(score__gte=bottom)
+        if top is not None:
+            within &= Q(score__lt=top)
+        columns[f"bucket_{n}"] = Count("id", filter=within)
+    rows: dict[int, dict[str, Any]] = {
+        row["competency_id"]: dict(row)
+        for row in NormScore.objects.filter(
+            assessment_id__in=people.order_by().values("pk"), competency_id__in=competency_ids
+        )
+        .values("competency_id")
+        .annotate(**columns)
+        .order_by()
+    }
+    buckets = len(scoring.bucket_bounds())
+    figures = {}
+    for competency_id in competency_ids:
+        row = rows.get(competency_id)
+        count = row["count"] if row else 0
+        strength = None
+        if competency_id in bands:
+            below, above = (row["below"], row["above"]) if row else (0, 0)
+            strength = scoring.BenchStrength(below, count - below - above, above)
+        figures[competency_id] = TeamFigures(
+            count=count,
+            mean=row["mean"] if row else None,
+            strength=strength,
+            buckets=[row[f"bucket_{n}"] for n in range(buckets)] if row else [0] * buckets,
+        )
+    return figures
+
+
+# The organisation's stored norms ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NormInputs:
+    """What a questionnaire's stored norms are computed from, counted: the submitted responses, the
+    closed campaigns (their anonymous groups count from then on), the statements and the anonymity
+    threshold. Ids are added up as well as counted, so that one row going and another coming shows
+    (new ids are always larger). Stored norms whose inputs differ from these are recomputed."""
+
+    anonymity_min: int
+    submitted: int
+    submitted_ids: int
+    closed: int
+    closed_ids: int
+    items: int
+    item_ids: int
+    item_competencies: int
+    reverse_items: int
+
+    def with_submitted(self, invitation_id: int) -> NormInputs:
+        return dataclasses.replace(
+            self, submitted=self.submitted + 1, submitted_ids=self.submitted_ids + invitation_id
+        )
+
+    def with_closed(self, campaign_id: int) -> NormInputs:
+        return dataclasses.replace(self, closed=self.closed + 1, closed_ids=self.closed_ids + campaign_id)
+
+    def as_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+def norm_inputs(questionnaire_id: int) -> NormInputs:
+    submitted = RaterInvitation.objects.filter(
+        assessment__campaign__questionnaire_id=questionnaire_id, submitted_at__isnull=False
+    ).aggregate(count=Count("id"), ids=Sum("id"))
+    closed = Campaign.objects.filter(
+        questionnaire_id=questionnaire_id, status=CampaignStatus.CLOSED
+    ).aggregate(count=Count("id"), ids=Sum("id"))
+    items = Item.objects.filter(questionnaire_id=questionnaire_id).aggregate(
+        count=Count("id"),
+        ids=Sum("id"),
+        competencies=Sum("competency_id"),
+        reverse=Count("id", filter=Q(reverse=True)),
+    )
+    return NormInputs(  # PostgreSQL adds integers up as numeric: plain ints here, for the JSON
+        anonymity_min=settings.KAMKIT_ANONYMITY_MIN,
+        submitted=submitted["count"],
+        submitted_ids=int(submitted["ids"] or 0),
+        closed=closed["count"],
+        closed_ids=int(closed["ids"] or 0),
+        items=items["count"],
+        item_ids=int(items["ids"] or 0),
+        item_competencies=int(items["competencies"] or 0),
+        reverse_items=items["reverse"],
+    )
+
+
+def scale_items(questionnaire_id: int) -> dict[int, list[scoring.ItemKey]]:
+    """The questionnaire's items by competency, in the framework's order."""
+    return scoring.competencies_of(
+        scoring.ItemKey(item_id, competency_id, reverse)
+        for item_id, competency_id, reverse in Item.objects.filter(questionnaire_id=questionnaire_id)
+        .order_by("competency__order", "competency_id", "order", "id")
+        .values_list("id", "competency_id", "reverse")
+    )
+
+
+def alpha_moments(
+    own: Mapping[int, Sequence[scoring.ItemKey]],
+    questionnaire_id: int,
+    invitation_ids: Sequence[int] | None = None,
+) -> dict[int, scoring.AlphaMoments]:
+    """Per competency, the sums Cronbach's alpha needs over the complete response sets of every
+    submitted response to the questionnaire (or of ``invitation_ids`` only, to add them to stored sums).
+
+    Alpha needs item-level answers: they are read once, in invitation order, straight from the
+    cursor, and each complete response set is added to running sums (``scoring.AlphaMoments``)."""
+    place = {
+        item.item_id: (item.competency_id, index, item.reverse)
+        for competency_items in own.values()
+        for index, item in enumerate(competency_items)
+    }
+    moments = {competency_id: scoring.AlphaMoments(len(its)) for competency_id, its in own.items()}
+    answers = Answer.objects.filter(
+        item__questionnaire_id=questionnaire_id, invitation__submitted_at__isnull=False
+    )
+    if invitation_ids is not None:
+        answers = answers.filter(invitation_id__in=list(invitation_ids))
+    rows = answers.order_by("invitation_id").values_list("invitation_id", "item_id", "value")
+    sql, params = rows.query.sql_with_params()
+
+    def add_complete(response: dict[int, list[float | None]]) -> None:
+        for competency_id, row in response.items():
+            if None not in row:
+                moments[competency_id].add(row)  # type: ignore[arg-type]
+
+    current: int | None = None
+    response: dict[int, list[float | None]] = {}
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for invitation_id, item_id, value in cursor.fetchall():
+            if invitation_id != current:
+                add_complete(response)
+                current = invitation_id
+                response = {competency_id: [None] * len(its) for competency_id, its in own.items()}
+            competency_id, index, reverse = place[item_id]
+            response[competency_id][index] = scoring.keyed(value, reverse)
+    add_complete(response)
+    return moments
+
+
+def rank_counts(questionnaire_id: int, scores: Mapping[int, float]) -> dict[int, tuple[int, int, int]]:
+    """competency id -> (scores below, scores equal, all scores) among the organisation's stored
+    scores on this questionnaire, for the given score per competency, in one aggregate query."""
+    if not scores:
+        return {}
+    own = Case(
+        *[When(competency_id=pk, then=Value(scoring.norm_value(score))) for pk, score in scores.items()],
+        output_field=FloatField(),
+    )
+    rows = (
+        NormScore.objects.filter(questionnaire_id=questionnaire_id, competency_id__in=list(scores))
+        .values("competency_id")
+        .annotate(
+            total=Count("id"),
+            below=Count("id", filter=Q(score__lt=own)),
+            equal=Count("id", filter=Q(score=own)),
+        )
+        .order_by()
+    )
+    return {row["competency_id"]: (row["below"], row["equal"], row["total"]) for row in rows}
+
+
+def norms_of(questionnaire_id: int, competency_ids: Sequence[int]) -> dict[int, scoring.Norm]:
+    """The organisation's norms per competency (count, mean, ``scoring.NORM_PERCENTILES``) from the
+    stored scores: the database counts and averages, then hands over only the two sorted scores each
+    percentile lies between (``scoring.quantile_position``), not every score."""
+    stored = NormScore.objects.filter(questionnaire_id=questionnaire_id, competency_id__in=competency_ids)
+    summary = {
+        row["competency_id"]: (row["count"], row["mean"])
+        for row in stored.values("competency_id").annotate(count=Count("id"), mean=Avg("score")).order_by()
+    }
+    wanted: dict[int, dict[int, tuple[int, int, float]]] = {
+        competency_id: {p: scoring.quantile_position(count, p / 100) for p in scoring.NORM_PERCENTILES}
+        for competency_id, (count, _) in summary.items()
+    }
+    positions = sorted(
+        {n for places in wanted.values() for lower, upper, _ in places.values() for n in (lower, upper)}
+    )
+    values: dict[tuple[int, int], float] = {}
+    if positions:
+        ranked = stored.annotate(
+            position=Window(RowNumber(), partition_by=[F("competency_id")], order_by=[F("score").asc()])
+        ).filter(position__in=[n + 1 for n in positions])
+        for competency_id, position, score in ranked.values_list("competency_id", "position", "score"):
+            values[(competency_id, position - 1)] = score
+    norms = {}
+    for competency_id in competency_ids:
+        count, mean = summary.get(competency_id, (0, None))
+        percentiles: dict[int, float | None] = {}
+        for p in scoring.NORM_PERCENTILES:
+            if not count:
+                percentiles[p] = None
+                continue
+            lower, upper, fraction = wanted[competency_id][p]
+            low, high = values[(competency_id, lower)], values[(competency_id, upper)]
+            percentiles[p] = low + (high - low) * fraction
+        norms[competency_id] = scoring.Norm(count=count, mean=mean, percentiles=percentiles)
+    return norms
 
 
 # E-mails ------------------------------------------------------------------------------------------

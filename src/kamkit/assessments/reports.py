@@ -2,6 +2,11 @@
 
 ``results_for`` serves one report, a team page or an export alike: items, bands, submitted answers
 and response counts are each read once for any number of assessments.
+
+What compares a person with the organisation (percentiles, norms, a team's bench strength and
+distribution) reads the stored norms (``NormScore``, ``NormState``) that the services keep current;
+``current_norms`` recomputes them first when they no longer describe the database, so a page never
+shows figures from before a change.
 """
 
 from __future__ import annotations
@@ -14,13 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from kamkit.assessments import queries, scoring
 from kamkit.assessments.charts import Radar, radar
 from kamkit.assessments.choices import ANONYMOUS_RELATIONSHIPS, CampaignStatus, Relationship
-from kamkit.assessments.models import Answer, Assessment, Item, Questionnaire, RaterInvitation
+from kamkit.assessments.models import Assessment, Campaign, Item, NormState, Questionnaire, RaterInvitation
 from kamkit.core.pdf import PdfDocument, latin1
 from kamkit.core.queries import spreadsheet_safe
 from kamkit.frameworks.choices import Pole, TipKind
@@ -245,15 +249,20 @@ def pick_tips(
 
 
 def _explain(result: AssessmentResult, competencies: dict[int, Competency]) -> None:
-    population = norm_population(result.assessment.campaign.questionnaire_id)
+    questionnaire_id = result.assessment.campaign.questionnaire_id
+    scored = {row.id: row.basis.score for row in result.competencies if row.basis.score is not None}
+    ranks = {}
+    if scored:
+        current_norms(questionnaire_id)
+        ranks = queries.rank_counts(questionnaire_id, scored)
     for row in result.competencies:
         competency = competencies[row.id]
         if row.basis.score is not None:
             row.pole = scoring.pole_for(row.basis.score, row.band)
             row.indicators = [i.text for i in competency.indicators.all() if i.pole == row.pole]
-            scores = population.get(row.id, [])
-            if len(scores) >= NORM_MIN_SCORES:
-                row.percentile = scoring.percentile_rank(row.basis.score, scores)
+            below, equal, total = ranks.get(row.id, (0, 0, 0))
+            if total >= NORM_MIN_SCORES:
+                row.percentile = scoring.mid_rank(below, equal, total)
         if row.gap:
             tips = list(competency.tips.all())
             row.tips = pick_tips(
@@ -262,17 +271,26 @@ def _explain(result: AssessmentResult, competencies: dict[int, Competency]) -> N
             )
 
 
-def norm_population(questionnaire_id: int) -> dict[int, list[float]]:
-    """Every person's basis score per competency on this questionnaire, across the organisation."""
-    assessments = list(
-        Assessment.objects.filter(campaign__questionnaire_id=questionnaire_id).prefetch_related("campaign")
-    )
-    scores: dict[int, list[float]] = defaultdict(list)
-    for result in results_for(assessments).values():
-        for row in result.competencies:
-            if row.basis.score is not None:
-                scores[row.id].append(row.basis.score)
-    return scores
+# Stored norms --------------------------------------------------------------------------------------
+
+
+def basis_scores(assessments: Sequence[Assessment]) -> list[tuple[int, int, float]]:
+    """(assessment id, competency id, score) for every competency with a score compared with the
+    benchmark: what the stored norms hold, from the same ``results_for`` as every report."""
+    return [
+        (assessment_id, row.id, scoring.norm_value(row.basis.score))
+        for assessment_id, result in results_for(assessments).items()
+        for row in result.competencies
+        if row.basis.score is not None
+    ]
+
+
+def current_norms(questionnaire_id: int) -> NormState:
+    """The questionnaire's stored norms, recomputed first if anything they depend on has changed
+    since (a cache fill: the one write a page may cause, in a transaction of its own)."""
+    from kamkit.assessments import services
+
+    return services.ensure_norms(questionnaire_id=questionnaire_id)
 
 
 # Team report -----------------------------------------------------------------------------------------
@@ -301,34 +319,65 @@ class TeamReport:
     bucket_labels: list[str]
 
 
-def team_report(results: Iterable[AssessmentResult]) -> TeamReport:
-    rows = [TeamRow(result=r, cells=r.competencies) for r in results]
-    rows.sort(key=lambda row: row.result.assessment.subject_name.casefold())
-    columns: dict[int, CompetencyResult] = {}
-    for row in rows:
-        for cell in row.cells:
-            columns.setdefault(cell.id, cell)
-    competencies = []
-    for competency_id, sample in columns.items():
-        scores = [
-            cell.basis.score
-            for row in rows
-            for cell in row.cells
-            if cell.id == competency_id and cell.basis.score is not None
-        ]
-        competencies.append(
-            TeamCompetency(
-                id=competency_id,
-                name=sample.name,
-                band=sample.band,
-                strength=scoring.bench_strength(scores, sample.band) if sample.band else None,
-                buckets=scoring.bucket_counts(scores),
-                mean=sum(scores) / len(scores) if scores else None,
-            )
+@dataclass(frozen=True)
+class TeamColumn:
+    id: int
+    name: str
+    band: scoring.Band | None
+
+
+def team_columns(campaign: Campaign) -> list[TeamColumn]:
+    """The campaign's competencies in the framework's order, with their target bands. Makes sure the
+    stored norms are current first: the team page sorts and counts by them."""
+    current_norms(campaign.questionnaire_id)
+    bands = {
+        target.competency_id: scoring.Band(target.band_low, target.band_high, target.importance)
+        for target in BenchmarkTarget.objects.filter(profile_id=campaign.benchmark_id or 0)
+    }
+    return [
+        TeamColumn(pk, name, bands.get(pk))
+        for pk, name in Competency.objects.filter(
+            questionnaire_items__questionnaire_id=campaign.questionnaire_id
         )
+        .distinct()
+        .order_by("order", "id")
+        .values_list("id", "name")
+    ]
+
+
+def team_competencies(columns: Sequence[TeamColumn], people: QuerySet[Assessment]) -> list[TeamCompetency]:
+    """Bench strength, distribution and mean per competency over all of ``people`` (not one page of
+    them), counted by the database from the stored norms: no one is re-scored for them."""
+    bands = {column.id: column.band for column in columns if column.band is not None}
+    figures = queries.team_figures(people, [column.id for column in columns], bands)
+    return [
+        TeamCompetency(
+            id=column.id,
+            name=column.name,
+            band=column.band,
+            strength=figures[column.id].strength,
+            buckets=figures[column.id].buckets,
+            mean=figures[column.id].mean,
+        )
+        for column in columns
+    ]
+
+
+def bucket_labels() -> list[str]:
     width = scoring.BUCKET_WIDTH
-    labels = [f"{low}-{low + width - 1}" for low in range(0, 100 - width, width)] + [f"{100 - width}-100"]
-    return TeamReport(competencies=competencies, rows=rows, bucket_labels=labels)
+    return [f"{low}-{low + width - 1}" for low in range(0, 100 - width, width)] + [f"{100 - width}-100"]
+
+
+def team_report(
+    columns: Sequence[TeamColumn], people: QuerySet[Assessment], results: Iterable[AssessmentResult]
+) -> TeamReport:
+    """The heatmap rows of ``results`` (one page of people, or all of them for the API) in their
+    given order, with the figures of every one of ``people``."""
+    return TeamReport(
+        competencies=team_competencies(columns, people),
+        rows=[TeamRow(result=r, cells=r.competencies) for r in results],
+        bucket_labels=bucket_labels(),
+    )
 
 
 # Scale quality ------------------------------------------------------------------------------------
@@ -348,57 +397,57 @@ class CompetencyQuality:
 def scale_quality(questionnaire: Questionnaire) -> list[CompetencyQuality]:
     """Per competency: Cronbach's alpha over every submitted response, and the organisation's norms.
 
-    Alpha needs item-level answers: they are read once, in invitation order, straight from the
-    cursor, and each complete response set is added to running sums (``scoring.AlphaMoments``)."""
-    items = [
-        scoring.ItemKey(item_id, competency_id, reverse)
-        for item_id, competency_id, reverse in questionnaire.items.order_by(
-            "competency__order", "order", "id"
-        ).values_list("id", "competency_id", "reverse")
-    ]
-    own = scoring.competencies_of(items)
-    place = {
-        item.item_id: (item.competency_id, index, item.reverse)
-        for competency_items in own.values()
-        for index, item in enumerate(competency_items)
-    }
-    moments = {competency_id: scoring.AlphaMoments(len(its)) for competency_id, its in own.items()}
-    answers = (
-        Answer.objects.filter(item__questionnaire=questionnaire, invitation__submitted_at__isnull=False)
-        .order_by("invitation_id")
-        .values_list("invitation_id", "item_id", "value")
-    )
-    sql, params = answers.query.sql_with_params()
-
-    def add_complete(rows: dict[int, list[float | None]]) -> None:
-        for competency_id, row in rows.items():
-            if None not in row:
-                moments[competency_id].add(row)  # type: ignore[arg-type]
-
-    current: int | None = None
-    response: dict[int, list[float | None]] = {}
-    with connections[answers.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        for invitation_id, item_id, value in cursor.fetchall():
-            if invitation_id != current:
-                add_complete(response)
-                current = invitation_id
-                response = {competency_id: [None] * len(its) for competency_id, its in own.items()}
-            competency_id, index, reverse = place[item_id]
-            response[competency_id][index] = scoring.keyed(value, reverse)
-    add_complete(response)
-    population = norm_population(questionnaire.pk)
+    Both come from the stored norms: the alpha sums grow with each submitted response, and the norms
+    are counted by the database from the stored scores."""
+    state = current_norms(questionnaire.pk)
+    own = queries.scale_items(questionnaire.pk)
+    norms = queries.norms_of(questionnaire.pk, list(own))
     names = dict(Competency.objects.filter(pk__in=own).values_list("id", "name"))
-    return [
-        CompetencyQuality(
-            name=names[competency_id],
-            reliability=scoring.Reliability(
-                moments[competency_id].alpha(), moments[competency_id].respondents, len(own[competency_id])
-            ),
-            norm=scoring.norm(population.get(competency_id, [])),
+    rows = []
+    for competency_id, items in own.items():
+        moments = stored_moments(state, competency_id, [item.item_id for item in items])
+        rows.append(
+            CompetencyQuality(
+                name=names[competency_id],
+                reliability=scoring.Reliability(moments.alpha(), moments.respondents, len(items)),
+                norm=norms[competency_id],
+            )
         )
-        for competency_id in own
-    ]
+    return rows
+
+
+def stored_moments(state: NormState, competency_id: int, item_ids: Sequence[int]) -> scoring.AlphaMoments:
+    """A competency's stored alpha sums, in the order of ``item_ids`` (positions may have moved since)."""
+    stored = state.alpha_sums.get(str(competency_id))
+    moments = scoring.AlphaMoments(len(item_ids))
+    if not stored or not stored["respondents"]:
+        return moments
+    by_item = dict(
+        zip(stored["item_ids"], zip(stored["item_sums"], stored["item_squares"], strict=True), strict=True)
+    )
+    moments.respondents = stored["respondents"]
+    moments.item_sums = [float(by_item[pk][0]) for pk in item_ids]
+    moments.item_squares = [float(by_item[pk][1]) for pk in item_ids]
+    moments.total_sum = float(stored["total_sum"])
+    moments.total_squares = float(stored["total_squares"])
+    return moments
+
+
+def moments_for_storage(
+    moments: dict[int, scoring.AlphaMoments], own: dict[int, list[scoring.ItemKey]]
+) -> dict[str, dict[str, Any]]:
+    """Alpha sums as ``NormState.alpha_sums`` keeps them: per competency, keyed by item id."""
+    return {
+        str(competency_id): {
+            "item_ids": [item.item_id for item in own[competency_id]],
+            "respondents": m.respondents,
+            "item_sums": list(m.item_sums) or [0.0] * m.items,
+            "item_squares": list(m.item_squares) or [0.0] * m.items,
+            "total_sum": m.total_sum,
+            "total_squares": m.total_squares,
+        }
+        for competency_id, m in moments.items()
+    }
 
 
 # Exports ---------------------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ The rules, in the order a report applies them (docs/assessments.md explains them
     same alpha: the factor cancels between the item variances and the total variance.
 11. **Percentile rank** of a score in a population: the share of scores below it plus half the
     share equal to it (mid-rank), times 100. Norm percentiles interpolate linearly between the
-    sorted scores (the usual "type 7" definition).
+    sorted scores (the usual "type 7" definition). Scores are compared as ``norm_value`` rounds
+    them, so that a tie does not depend on the order in which floats were added up.
 """
 
 from __future__ import annotations
@@ -389,6 +390,22 @@ class AlphaMoments:
         self.total_squares += total * total
         self.respondents += 1
 
+    def absorb(self, other: AlphaMoments) -> None:
+        """Add another set of respondents' sums (same items, same order): the sums of two groups are
+        the sums of both, so stored sums grow with each submitted response."""
+        if other.items != self.items:
+            raise ValueError(f"Cannot add sums over {other.items} items to sums over {self.items}.")
+        if not other.respondents:
+            return
+        if not self.item_sums:
+            self.item_sums, self.item_squares = [0.0] * self.items, [0.0] * self.items
+        for index in range(self.items):
+            self.item_sums[index] += other.item_sums[index]
+            self.item_squares[index] += other.item_squares[index]
+        self.total_sum += other.total_sum
+        self.total_squares += other.total_squares
+        self.respondents += other.respondents
+
     def alpha(self) -> float | None:
         """None below 2 respondents or 2 items, or when total scores do not vary."""
         n, k = self.respondents, self.items
@@ -435,13 +452,36 @@ def competency_alpha(
     return Reliability(cronbach_alpha(rows), len(rows), len(own))
 
 
+NORM_DECIMALS = 9
+
+
+def norm_value(score: float) -> float:
+    """A score as norms store and compare it: rounded far below anything shown, so that two people
+    with the same answers tie whatever order their rater means were added up in."""
+    return round(score, NORM_DECIMALS)
+
+
+def mid_rank(below: int, equal: int, total: int) -> float | None:
+    """Percentile (0-100) from how many scores are below and equal to a value among ``total``."""
+    if not total:
+        return None
+    return (below + 0.5 * equal) / total * 100
+
+
 def percentile_rank(value: float, population: Sequence[float]) -> float | None:
     """Mid-rank percentile of ``value`` in ``population`` (0-100), None for an empty population."""
-    if not population:
-        return None
-    below = sum(1 for other in population if other < value)
-    equal = sum(1 for other in population if other == value)
-    return (below + 0.5 * equal) / len(population) * 100
+    value = norm_value(value)
+    below = sum(1 for other in population if norm_value(other) < value)
+    equal = sum(1 for other in population if norm_value(other) == value)
+    return mid_rank(below, equal, len(population))
+
+
+def quantile_position(count: int, q: float) -> tuple[int, int, float]:
+    """Where the q-quantile of ``count`` sorted values lies ("type 7"): the two neighbouring
+    positions (0-based) and how far between them, so that a database can fetch just those two."""
+    position = (count - 1) * q
+    lower = math.floor(position)
+    return lower, min(lower + 1, count - 1), position - lower
 
 
 def quantile(values: Sequence[float], q: float) -> float | None:
@@ -449,10 +489,8 @@ def quantile(values: Sequence[float], q: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    position = (len(ordered) - 1) * q
-    lower = math.floor(position)
-    upper = min(lower + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+    lower, upper, fraction = quantile_position(len(ordered), q)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * fraction
 
 
 NORM_PERCENTILES = (10, 25, 50, 75, 90)
@@ -476,12 +514,27 @@ def norm(values: Sequence[float]) -> Norm:
 # Team views ----------------------------------------------------------------------------------------
 
 
+def bucket_bounds(width: int = BUCKET_WIDTH) -> list[tuple[float | None, float | None]]:
+    """Each bucket as [low, high): [0, w), [w, 2w) ...; the first has no low end and the last no high
+    end (it includes 100). A database counts with these same bounds."""
+    count = math.ceil(100 / width)
+    return [
+        (None if n == 0 else float(n * width), None if n == count - 1 else float((n + 1) * width))
+        for n in range(count)
+    ]
+
+
+def in_bucket(score: float, bounds: tuple[float | None, float | None]) -> bool:
+    low, high = bounds
+    return (low is None or score >= low) and (high is None or score < high)
+
+
 def bucket_counts(scores: Iterable[float], width: int = BUCKET_WIDTH) -> list[int]:
     """How many scores fall in each bucket [0, w), [w, 2w) ... the last bucket includes 100."""
-    buckets = [0] * math.ceil(100 / width)
+    bounds = bucket_bounds(width)
+    buckets = [0] * len(bounds)
     for score in scores:
-        index = min(int(score // width), len(buckets) - 1)
-        buckets[max(index, 0)] += 1
+        buckets[next(n for n, bucket in enumerate(bounds) if in_bucket(score, bucket))] += 1
     return buckets
 
 

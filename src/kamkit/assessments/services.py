@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from kamkit.assessments import queries, reports
 from kamkit.assessments.choices import CampaignStatus, LinkState, QuestionnaireSource, Relationship
 from kamkit.assessments.documents import DocumentError, QuestionnaireDoc, check, read, read_csv, slugify_name
 from kamkit.assessments.models import (
@@ -23,6 +24,8 @@ from kamkit.assessments.models import (
     Assessment,
     Campaign,
     Item,
+    NormScore,
+    NormState,
     Questionnaire,
     RaterInvitation,
     closing_time,
@@ -499,12 +502,23 @@ def launch_campaign(*, campaign: Campaign) -> Campaign:
 
 
 def close_campaign(*, campaign: Campaign) -> Campaign:
-    """No more answers: unsubmitted links stop working; reports keep what was submitted."""
+    """No more answers: unsubmitted links stop working; reports keep what was submitted. Its people's
+    anonymous groups count from now on, so their stored norm scores are computed again."""
     if campaign.status != CampaignStatus.OPEN:
         raise ConflictError("Only an open campaign can be closed.", errors={"status": ["Not open."]})
+    norms = _current_norms_locked(campaign.questionnaire_id)
     campaign.status = CampaignStatus.CLOSED
     campaign.closed_at = timezone.now()
     campaign.save()
+    if norms is None:
+        ensure_norms(questionnaire_id=campaign.questionnaire_id)
+    else:
+        people = list(campaign.assessments.all())
+        for person in people:
+            person.campaign = campaign  # one shared object, closed
+        _store_norm_scores(campaign.questionnaire_id, people)
+        norms.inputs = queries.NormInputs(**norms.inputs).with_closed(campaign.pk).as_dict()
+        norms.save()
     return campaign
 
 
@@ -761,6 +775,8 @@ def save_answers(
         errors[""] = ["Answer at least one statement before submitting."]
     if errors:
         raise ServiceError("The answers were not saved.", errors=errors)
+    questionnaire_id = invitation.assessment.campaign.questionnaire_id
+    norms = _current_norms_locked(questionnaire_id) if submit else None
     invitation.answers.all().delete()
     Answer.objects.bulk_create(
         [Answer(invitation=invitation, item_id=item_id, value=value) for item_id, value in given.items()]
@@ -771,4 +787,87 @@ def save_answers(
     if submit:
         invitation.submitted_at = now
     invitation.save()  # the audit summary: how many answers, when saved, when submitted
+    if norms is not None:
+        _add_submission_to_norms(norms, invitation)
     return invitation
+
+
+# The organisation's stored norms --------------------------------------------------------------------
+#
+# Percentiles, norms and a team's figures read stored scores (NormScore) and alpha sums (NormState).
+# A submitted response changes its subject's scores and adds to the alpha sums; closing a campaign
+# changes its people's scores. Both update what is stored when it was current before the change,
+# under a lock on the questionnaire's NormState row; otherwise the next read recomputes everything
+# (``ensure_norms``), as it does after any change made some other way (a person deleted, a threshold
+# changed, rows written by a script): NormState.inputs then no longer match the database.
+
+
+def _current_norms_locked(questionnaire_id: int) -> NormState | None:
+    """The questionnaire's norm state, locked until the caller's transaction ends, when it is current
+    (a change can then be added to it); None when there is none yet or it is already out of date."""
+    with transaction.atomic():
+        state = NormState.objects.select_for_update().filter(questionnaire_id=questionnaire_id).first()
+        if state is None or state.inputs != queries.norm_inputs(questionnaire_id).as_dict():
+            return None
+        return state
+
+
+def _store_norm_scores(
+    questionnaire_id: int, assessments: Sequence[Assessment], *, replace: bool = True
+) -> None:
+    """Write the stored scores of ``assessments`` (each with its campaign loaded), replacing theirs."""
+    ids = [a.pk for a in assessments]
+    for start in range(0, len(ids) if replace else 0, queries.ID_CHUNK):
+        NormScore.objects.filter(assessment_id__in=ids[start : start + queries.ID_CHUNK]).delete()
+    NormScore.objects.bulk_create(
+        [
+            NormScore(
+                questionnaire_id=questionnaire_id, assessment_id=assessment_id, competency_id=cid, score=score
+            )
+            for assessment_id, cid, score in reports.basis_scores(assessments)
+        ],
+        batch_size=2000,
+    )
+
+
+def _add_submission_to_norms(state: NormState, invitation: RaterInvitation) -> None:
+    questionnaire_id = state.questionnaire_id
+    with transaction.atomic():
+        _store_norm_scores(questionnaire_id, [invitation.assessment])
+        own = queries.scale_items(questionnaire_id)
+        sums = {
+            competency_id: reports.stored_moments(state, competency_id, [i.item_id for i in items])
+            for competency_id, items in own.items()
+        }
+        for competency_id, added in queries.alpha_moments(own, questionnaire_id, [invitation.pk]).items():
+            sums[competency_id].absorb(added)
+        state.alpha_sums = reports.moments_for_storage(sums, own)
+        state.inputs = queries.NormInputs(**state.inputs).with_submitted(invitation.pk).as_dict()
+        state.save()
+
+
+def ensure_norms(*, questionnaire_id: int) -> NormState:
+    """The questionnaire's stored norms, recomputed from every submitted response when what they were
+    computed from (``queries.NormInputs``) differs from the database. Returns at once when current;
+    a recount runs in a transaction of its own (pages call this while reading), under the lock."""
+    state = NormState.objects.filter(questionnaire_id=questionnaire_id).first()
+    if state is not None and state.inputs == queries.norm_inputs(questionnaire_id).as_dict():
+        return state
+    with transaction.atomic():
+        state, _ = NormState.objects.select_for_update().get_or_create(questionnaire_id=questionnaire_id)
+        # counted before the responses are read: a change made meanwhile shows as out of date next time
+        inputs = queries.norm_inputs(questionnaire_id).as_dict()
+        if state.inputs == inputs:  # another request recomputed them while this one waited
+            return state
+        assessments = list(
+            Assessment.objects.filter(campaign__questionnaire_id=questionnaire_id).prefetch_related(
+                "campaign"
+            )
+        )
+        NormScore.objects.filter(questionnaire_id=questionnaire_id).delete()
+        _store_norm_scores(questionnaire_id, assessments, replace=False)
+        own = queries.scale_items(questionnaire_id)
+        state.alpha_sums = reports.moments_for_storage(queries.alpha_moments(own, questionnaire_id), own)
+        state.inputs = inputs
+        state.save()
+    return state

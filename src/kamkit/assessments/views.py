@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,7 +36,7 @@ from kamkit.core.errors import ServiceError
 from kamkit.core.forms import acting_user as _acting
 from kamkit.core.forms import add_service_errors
 from kamkit.core.forms import save_with_form as _save
-from kamkit.core.views import ListPage
+from kamkit.core.views import ListPage, is_htmx
 from kamkit.frameworks.choices import FrameworkStatus
 from kamkit.users.models import User
 
@@ -356,21 +357,46 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def team_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The people of one campaign whom the user may see: a manager sees their own team only."""
-    assessments = list(queries.report_assessments_for(request.user).filter(campaign_id=pk))
-    if not assessments:
+    """The people of one campaign whom the user may see (a manager sees their own team only), a page
+    of them at a time; bench strength and distribution count all of them."""
+    people = queries.report_assessments_for(request.user).filter(campaign_id=pk)
+    campaign = Campaign.objects.select_related("questionnaire", "benchmark").filter(pk=pk).first()
+    if campaign is None or not people.exists():
         raise Http404("No assessments of this campaign that you may see.")
-    campaign = assessments[0].campaign
-    report = reports.team_report(reports.results_for(assessments).values())
-    return render(
-        request,
-        "assessments/team_report.html",
-        {"campaign": campaign, "report": report, "can_open_campaign": _visible(request, campaign)},
-    )
+    columns = reports.team_columns(campaign)
+    spec = queries.team_list([(c.id, c.name) for c in columns])
+    list_errors: dict[str, list[str]] = {}
+    try:
+        members = queries.team_members(request.user, pk, spec, request.GET)
+    except ServiceError as exc:
+        list_errors = exc.errors
+        members = queries.team_members(request.user, pk, spec, {})
+    page = Paginator(members, queries.TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    for person in shown:
+        person.campaign = campaign  # one shared campaign object for every row
+    context = {
+        "campaign": campaign,
+        "report": reports.team_report(columns, members, reports.results_for(shown).values()),
+        "columns": [(f"c{c.id}", c) for c in columns],
+        "page_obj": page,
+        "spec": spec,
+        "list_errors": list_errors,
+        "current_sort": request.GET.get("sort", spec.default_sort),
+        "filter_values": {f.name: request.GET.get(f.name, "") for f in spec.filters},
+        "filter_choices": {f.name: f.choices() if f.choices else [] for f in spec.filters},
+        "search": request.GET.get("q", ""),
+        "filtered": not list_errors
+        and any(request.GET.get(name) for name in ("q", *[f.name for f in spec.filters])),
+        "can_open_campaign": _visible(request, campaign),
+    }
+    if is_htmx(request) and request.headers.get("HX-Target") == "heatmap":
+        return render(request, "assessments/team_report.html#heatmap", context)
+    return render(request, "assessments/team_report.html", context)
 
 
 def _visible(request: HttpRequest, campaign: Campaign) -> bool:
-    return queries.campaigns_for(request.user).filter(pk=campaign.pk).exists()
+    return permissions.visible_to(request.user, Campaign).filter(pk=campaign.pk).exists()
 
 
 def scores_export(request: HttpRequest) -> HttpResponse:

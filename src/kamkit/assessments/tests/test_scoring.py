@@ -10,6 +10,7 @@ from kamkit.assessments.scoring import (
     OK,
     OTHERS,
     PENDING,
+    AlphaMoments,
     Band,
     ItemKey,
     RaterAnswers,
@@ -19,6 +20,7 @@ from kamkit.assessments.scoring import (
     basis,
     bench_strength,
     benchmark_fit,
+    bucket_bounds,
     bucket_counts,
     competency_alpha,
     competency_fit,
@@ -26,9 +28,12 @@ from kamkit.assessments.scoring import (
     group_scores,
     item_counts,
     keyed,
+    mid_rank,
+    norm_value,
     percentile_rank,
     pole_for,
     quantile,
+    quantile_position,
     rater_means,
     rater_scores,
     score_groups,
@@ -204,6 +209,30 @@ def test_competency_alpha_keys_reverse_items_and_uses_complete_responses_only() 
     assert result.alpha == pytest.approx(5 / 6)
 
 
+def test_alpha_sums_of_two_groups_added_together_are_the_sums_of_everyone() -> None:
+    # the table of test_cronbach_alpha_by_hand, its first two and last two respondents apart
+    rows = [[2, 3, 3], [4, 4, 5], [3, 3, 4], [5, 4, 4]]
+    first, second = AlphaMoments(3), AlphaMoments(3)
+    for row in rows[:2]:
+        first.add(row)
+    for row in rows[2:]:
+        second.add(row)
+    first.absorb(second)
+    # item sums 14, 14, 16; totals 8 + 13 + 10 + 13 = 44, their squares 64 + 169 + 100 + 169 = 502
+    assert (first.respondents, first.item_sums, first.total_sum, first.total_squares) == (
+        4,
+        [14.0, 14.0, 16.0],
+        44.0,
+        502.0,
+    )
+    assert first.alpha() == pytest.approx(5 / 6)
+    empty = AlphaMoments(3)
+    empty.absorb(AlphaMoments(3))  # nobody answered: nothing to add, still no alpha
+    assert (empty.respondents, empty.alpha()) == (0, None)
+    with pytest.raises(ValueError, match="3 items"):
+        AlphaMoments(2).absorb(first)
+
+
 def test_percentile_rank_uses_mid_ranks_for_ties() -> None:
     population = [50.0, 60.0, 60.0, 70.0, 80.0]
     # 60: one below, two equal -> (1 + 1)/5 = 40; 80: (4 + 0.5)/5 = 90; 55: 1/5 = 20
@@ -211,6 +240,15 @@ def test_percentile_rank_uses_mid_ranks_for_ties() -> None:
     assert percentile_rank(80, population) == 90.0
     assert percentile_rank(55, population) == 20.0
     assert percentile_rank(55, []) is None
+    # the same from the counts a database returns: 60 has 1 below and 2 equal among 5
+    assert mid_rank(1, 2, 5) == 40.0 and mid_rank(0, 0, 0) is None
+
+
+def test_scores_tie_whatever_order_their_parts_were_added_in() -> None:
+    # 0.1 + 0.2 is 0.30000000000000004 in floating point: the same person added up in another order
+    assert 0.1 + 0.2 != 0.3 and norm_value(0.1 + 0.2) == norm_value(0.3)
+    # so the two count as equal (mid-rank), not one below the other: (0 + 0.5 * 2) / 2 = 50
+    assert percentile_rank(0.3, [0.1 + 0.2, 0.3]) == 50.0
 
 
 def test_quantiles_interpolate_linearly() -> None:
@@ -220,9 +258,15 @@ def test_quantiles_interpolate_linearly() -> None:
     assert quantile(values, 0.9) == pytest.approx(37.0)
     assert (quantile(values, 0), quantile(values, 1)) == (10.0, 40.0)
     assert quantile([], 0.5) is None
+    # where a database looks: of 4 sorted scores the 90th lies 70% of the way from the 3rd to the 4th
+    assert quantile_position(4, 0.9) == (2, 3, pytest.approx(0.7))
+    # of 10, the 25th at position 2.25; of one score, that score
+    assert quantile_position(10, 0.25) == (2, 3, 0.25) and quantile_position(1, 0.5) == (0, 0, 0.0)
 
 
 def test_distribution_buckets_and_bench_strength() -> None:
+    # 20-point buckets; the first takes anything below 20, the last anything from 80 up (100 too)
+    assert bucket_bounds() == [(None, 20.0), (20.0, 40.0), (40.0, 60.0), (60.0, 80.0), (80.0, None)]
     assert bucket_counts([0, 19.9, 20, 59.5, 79.99, 80, 100]) == [2, 1, 1, 1, 2]
     strength = bench_strength([50, 60, 80, 85, 70], Band(60, 80))
     assert (strength.below, strength.inside, strength.above) == (1, 3, 1)

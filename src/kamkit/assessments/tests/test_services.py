@@ -12,10 +12,18 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from kamkit.assessments import builtin, queries, reports, services, tasks
+from kamkit.assessments import builtin, queries, reports, scoring, services, tasks
 from kamkit.assessments.choices import CampaignStatus, LinkState, Relationship
 from kamkit.assessments.documents import ItemDoc, QuestionnaireDoc, read_csv, to_dict, write
-from kamkit.assessments.models import Answer, Campaign, Questionnaire, RaterInvitation
+from kamkit.assessments.models import (
+    Answer,
+    Assessment,
+    Campaign,
+    NormScore,
+    NormState,
+    Questionnaire,
+    RaterInvitation,
+)
 from kamkit.assessments.queries import document_of, invitation_for_token
 from kamkit.assessments.scoring import HIDDEN, INSUFFICIENT, OK, PENDING, Tally
 from kamkit.assessments.tests.fixtures import Crowd, Round, Small, answer, in_days, launch
@@ -709,3 +717,161 @@ def test_fewer_than_ten_people_show_no_percentile(small: Small, round360: Round)
     answered_round(small, round360)
     services.close_campaign(campaign=round360.campaign)
     assert all(row.percentile is None for row in result_of(round360).competencies)
+
+
+# Stored norms: kept current by the services, recounted after any other change ---------------------
+
+
+def stored_scores(questionnaire: Questionnaire) -> dict[tuple[int, str], float]:
+    """(assessment id, competency name) -> stored score, to two decimals."""
+    return {
+        (assessment_id, name): round(score, 2)
+        for assessment_id, name, score in NormScore.objects.filter(questionnaire=questionnaire).values_list(
+            "assessment_id", "competency__name", "score"
+        )
+    }
+
+
+def assert_current_as_a_recount(questionnaire: Questionnaire) -> None:
+    """The stored norms say they are current, and hold what counting everything afresh gives."""
+    state = NormState.objects.get(questionnaire=questionnaire)
+    assert state.inputs == queries.norm_inputs(questionnaire.pk).as_dict()
+    everyone = list(
+        Assessment.objects.filter(campaign__questionnaire=questionnaire).select_related("campaign")
+    )
+    stored = NormScore.objects.filter(questionnaire=questionnaire)
+    assert sorted(stored.values_list("assessment_id", "competency_id", "score")) == sorted(
+        reports.basis_scores(everyone)
+    )
+    own = queries.scale_items(questionnaire.pk)
+    assert state.alpha_sums == reports.moments_for_storage(queries.alpha_moments(own, questionnaire.pk), own)
+
+
+def test_submissions_and_closing_update_the_stored_norms_as_a_recount_would(
+    small: Small, round360: Round
+) -> None:
+    # given a launched campaign whose norms a page has read (nobody has answered yet)
+    launch(round360)
+    reports.current_norms(small.questionnaire.pk)
+    assert stored_scores(small.questionnaire) == {}
+    subject = round360.assessment.pk
+    # when the self-rating is submitted, the stored norms take it in at once (no page has read them):
+    # others have not answered, so the score compared is self: Listening 87.5, Follow-through too few
+    answer(small, round360.self, SELF)
+    assert stored_scores(small.questionnaire) == {(subject, "Listening"): 87.5}
+    assert_current_as_a_recount(small.questionnaire)
+    # the manager's answers make "others" the manager (75, 33.33); peers stay pending while it is open
+    answer(small, round360.manager, MANAGER)
+    for invitation, values in zip(round360.peers, PEERS, strict=True):
+        answer(small, invitation, values)
+    assert stored_scores(small.questionnaire) == {
+        (subject, "Listening"): 75.0,
+        (subject, "Follow-through"): 33.33,
+    }
+    assert_current_as_a_recount(small.questionnaire)
+    # closing counts the peers (test_scores_of_a_closed_campaign_by_hand): Follow-through 66.67
+    services.close_campaign(campaign=round360.campaign)
+    assert stored_scores(small.questionnaire) == {
+        (subject, "Listening"): 75.0,
+        (subject, "Follow-through"): 66.67,
+    }
+    assert_current_as_a_recount(small.questionnaire)
+    # and alpha sums grown one response at a time equal those counted from scratch
+    added_up = NormState.objects.get(questionnaire=small.questionnaire).alpha_sums
+    NormState.objects.all().delete()
+    reports.current_norms(small.questionnaire.pk)
+    assert NormState.objects.get(questionnaire=small.questionnaire).alpha_sums == added_up
+
+
+def test_changes_made_outside_the_services_are_recounted_before_anyone_reads(
+    small: Small, round360: Round, settings: Any, django_assert_num_queries: Any
+) -> None:
+    # given a closed campaign whose stored norms are current (closing computed them)
+    answered_round(small, round360)
+    services.close_campaign(campaign=round360.campaign)
+    subject = round360.assessment.pk
+    assert stored_scores(small.questionnaire)[(subject, "Listening")] == 75.0
+    # reading current norms is one look at the state and three counts, nothing recomputed
+    with django_assert_num_queries(4):
+        reports.current_norms(small.questionnaire.pk)
+    # when the anonymity threshold drops to 2, the two Listening peers count (test_a_lower_...): 50
+    settings.KAMKIT_ANONYMITY_MIN = 2
+    reports.current_norms(small.questionnaire.pk)
+    assert stored_scores(small.questionnaire)[(subject, "Listening")] == 50.0
+    assert_current_as_a_recount(small.questionnaire)
+    # when a script takes the manager's response back, others are the peers alone:
+    # Listening (3 + 2)/2 = 2.5 -> 37.5; Follow-through (4 + 5 + 10/3)/3 = 37/9 -> 77.78
+    RaterInvitation.objects.filter(pk=round360.manager.pk).update(submitted_at=None)
+    reports.current_norms(small.questionnaire.pk)
+    assert stored_scores(small.questionnaire) == {
+        (subject, "Listening"): 37.5,
+        (subject, "Follow-through"): 77.78,
+    }
+    assert_current_as_a_recount(small.questionnaire)
+    # and when the person's assessment is deleted, their scores and answers go with it
+    round360.assessment.delete()
+    assert stored_scores(small.questionnaire) == {}
+    quality = reports.scale_quality(small.questionnaire)
+    assert [(q.reliability.respondents, q.norm.count) for q in quality] == [(0, 0), (0, 0)]
+    assert_current_as_a_recount(small.questionnaire)
+
+
+def test_a_submission_to_norms_that_are_out_of_date_leaves_them_for_the_next_read(
+    small: Small, round360: Round
+) -> None:
+    # given stored norms that a script has made out of date (the self-rating submitted behind their back)
+    launch(round360)
+    reports.current_norms(small.questionnaire.pk)
+    answer(small, round360.self, SELF)
+    RaterInvitation.objects.filter(pk=round360.self.pk).update(submitted_at=None)
+    # when the manager submits, nothing is added to norms that no longer describe the database
+    answer(small, round360.manager, MANAGER)
+    state = NormState.objects.get(questionnaire=small.questionnaire)
+    assert state.inputs != queries.norm_inputs(small.questionnaire.pk).as_dict()
+    # and the next read counts everything again: the manager alone, 75 and 33.33
+    reports.current_norms(small.questionnaire.pk)
+    assert set(stored_scores(small.questionnaire).values()) == {75.0, 33.33}
+    assert_current_as_a_recount(small.questionnaire)
+
+
+def test_the_database_counts_norms_percentiles_and_team_figures_as_the_scoring_rules_do(
+    org: Org, small: Small
+) -> None:
+    # given 13 people's stored Listening scores, with ties and scores on band (70, 90) and bucket edges
+    values = [0.0, 12.5, 20.0, 20.0, 39.999, 40.0, 55.0, 70.0, 70.0, 81.25, 90.0, 90.5, 100.0]
+    campaign = services.create_campaign(
+        name="Edges", questionnaire=small.questionnaire, due_date=in_days(3), created_by=org.director
+    )
+    people = [
+        services.add_subject(
+            campaign=campaign,
+            candidate_name=f"Edge {n}",
+            candidate_email=f"e{n}@x.test",
+            default_raters=False,
+        )
+        for n in range(len(values))
+    ]
+    listening = small.items["L1"].competency_id
+    NormScore.objects.bulk_create(
+        NormScore(questionnaire=small.questionnaire, assessment=a, competency_id=listening, score=v)
+        for a, v in zip(people, values, strict=True)
+    )
+    # then norms are what scoring.norm gives from the list
+    stored, listed = queries.norms_of(small.questionnaire.pk, [listening])[listening], scoring.norm(values)
+    assert (stored.count, stored.percentiles) == (listed.count, listed.percentiles)
+    assert stored.mean == pytest.approx(listed.mean)
+    # percentiles are what scoring.percentile_rank gives, for scores in and out of the population
+    for own in (0.0, 20.0, 39.999, 70.0, 75.0, 90.0, 100.0, 101.0):
+        below, equal, total = queries.rank_counts(small.questionnaire.pk, {listening: own})[listening]
+        assert scoring.mid_rank(below, equal, total) == scoring.percentile_rank(own, values), own
+    # and bench strength and buckets over everyone, or some, are what the rules give from the list
+    band = scoring.Band(70, 90)
+    everyone = Assessment.objects.filter(campaign=campaign)
+    for group, scores in (
+        (everyone, values),
+        (everyone.filter(pk__in=[p.pk for p in people[:6]]), values[:6]),
+    ):
+        figures = queries.team_figures(group, [listening], {listening: band})[listening]
+        assert figures.strength == scoring.bench_strength(scores, band)
+        assert figures.buckets == scoring.bucket_counts(scores)
+        assert (figures.count, figures.mean) == (len(scores), pytest.approx(sum(scores) / len(scores)))

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kamkit.assessments import services
+from kamkit.assessments import queries, services
 from kamkit.assessments.choices import Relationship
 from kamkit.assessments.models import Campaign, Questionnaire, RaterInvitation
 from kamkit.assessments.tests.fixtures import Crowd, Round, Rows, Small, answer, in_days, launch
@@ -714,3 +714,164 @@ def test_no_page_runs_a_query_per_row(rows: Rows) -> None:
     many = counts()
     assert many == few
     assert "Candidate 5" in client.get(f"/assessments/campaigns/{shared}/team/").content.decode()
+
+
+# Stored norms on the pages; the team page a page at a time ------------------------------------------
+
+
+def test_a_new_submission_changes_the_percentile_shown(org: Org, small: Small, crowd: Crowd) -> None:
+    # given candidate 2's report: a score of 50 on both competencies, percentile 50 among the 10
+    director = signed_in(org.director)
+    url = f"/assessments/{crowd.assessments[2].pk}/report/"
+    assert director.get(url).content.decode().count('<td class="num">50</td></tr>') == 2
+    # when one more person, in another campaign on the same questionnaire, submits a self-rating
+    # whose keyed answers are all 1 (a score of 0), through their personal link
+    campaign = services.create_campaign(
+        name="Late", questionnaire=small.questionnaire, due_date=in_days(5), created_by=org.director
+    )
+    late = services.add_subject(
+        campaign=campaign, candidate_name="Late Candidate", candidate_email="late@example.test"
+    )
+    services.launch_campaign(campaign=campaign)
+    own = late.invitations.get()
+    keyed_one = {item_field(small, name): "5" if item.reverse else "1" for name, item in small.items.items()}
+    assert Client().post(link(own), {**keyed_one, "action": "submit"}).status_code == 200
+    # then candidate 2 is ranked among 11: below 50 now 0, 0, 0, 25, 25 -> (5 + 0.5 * 2)/11 = 54.5
+    page = director.get(url).content.decode()
+    assert page.count('<td class="num">55</td></tr>') == 2 and '<td class="num">50</td></tr>' not in page
+    # and the norms count 11 people (test_quality_page_... counted 10)
+    quality = director.get(f"/assessments/quality/?questionnaire={small.questionnaire.pk}").content.decode()
+    assert quality.count('<td class="num">11</td>') == 2
+
+
+def heatmap_order(page: str, crowd: Crowd) -> list[int]:
+    """Which candidates (0-9) the heatmap shows, in its order."""
+    shown = {page.find(f'href="/assessments/{a.pk}/report/"'): n for n, a in enumerate(crowd.assessments)}
+    return [n for place, n in sorted(shown.items()) if place >= 0]
+
+
+LISTENING_STRENGTH = (
+    '<th scope="row">Listening</th>\n    <td class="num">{}</td><td class="num">{}</td>'
+    '<td class="num">{}</td><td class="num">{}%</td>'
+)
+
+
+def test_the_team_page_shows_a_page_of_people_and_figures_over_all_of_them(
+    org: Org, small: Small, crowd: Crowd, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "TEAM_PAGE_SIZE", 4)
+    client = signed_in(org.director)
+    url = f"/assessments/campaigns/{crowd.campaign.pk}/team/"
+    # by name, four at a time
+    first = client.get(url).content.decode()
+    assert heatmap_order(first, crowd) == [0, 1, 2, 3]
+    assert "10 people you may see" in first and "page 1 of 3" in first
+    assert heatmap_order(client.get(f"{url}?page=3").content.decode(), crowd) == [8, 9]
+    # bench strength and distribution count all 10 on every page (test_team_report_numbers_by_hand)
+    second = client.get(f"{url}?page=2").content.decode()
+    assert heatmap_order(second, crowd) == [4, 5, 6, 7]
+    for page in (first, second):
+        assert LISTENING_STRENGTH.format(6, 2, 2, 40) in page
+        assert page.count('<span class="bar" style="width:2em"></span> 2') == 10
+    # sorted by Listening, highest first: the two 100s, then the two 75s (ties in the order added)
+    listening = small.items["L1"].competency_id
+    by_score = client.get(f"{url}?sort=-c{listening}").content.decode()
+    assert heatmap_order(by_score, crowd) == [4, 9, 3, 8]
+    assert heatmap_order(client.get(f"{url}?sort=c{listening}").content.decode(), crowd) == [0, 5, 1, 6]
+    # a search narrows the list and the figures with it: candidate 7 alone, 50 is below the 70-90 band
+    found = client.get(f"{url}?q=candidate+7").content.decode()
+    assert heatmap_order(found, crowd) == [7]
+    assert "1 person you may see matches the search" in found
+    assert LISTENING_STRENGTH.format(1, 0, 0, 0) in found
+    # htmx asks for the heatmap alone
+    partial = client.get(f"{url}?page=2", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="heatmap").content.decode()
+    assert heatmap_order(partial, crowd) == [4, 5, 6, 7] and "<h1>" not in partial
+
+
+def test_the_team_page_says_what_is_wrong_with_its_parameters(org: Org, crowd: Crowd) -> None:
+    client = signed_in(org.director)
+    url = f"/assessments/campaigns/{crowd.campaign.pk}/team/"
+    for query, message in (
+        ("?team=north", "&#x27;north&#x27; is not a valid value."),
+        ("?team=999999", "&#x27;999999&#x27; is not one of the allowed values."),
+        ("?sort=fit", "Cannot sort by &#x27;fit&#x27;; use one of"),
+    ):
+        response = client.get(url + query)
+        page = response.content.decode()
+        # the message, and everyone still listed by name
+        assert response.status_code == 200 and message in page, query
+        assert heatmap_order(page, crowd) == list(range(10)), query
+    # a page past the end shows the last page
+    assert heatmap_order(client.get(f"{url}?page=99").content.decode(), crowd) == list(range(10))
+
+
+def test_team_page_parameters_never_show_more_than_the_user_may_see(org: Org, small: Small) -> None:
+    # given a director's closed campaign over both teams
+    campaign = services.create_campaign(
+        name="All hands",
+        questionnaire=small.questionnaire,
+        benchmark=small.benchmark,
+        due_date=in_days(7),
+        created_by=org.director,
+    )
+    services.add_subject(campaign=campaign, subject_user=org.kam_a)
+    services.add_subject(campaign=campaign, subject_user=org.kam_south)
+    services.launch_campaign(campaign=campaign)
+    for invitation in RaterInvitation.objects.filter(relationship__in=["self", "manager"]):
+        answer(small, invitation, SELF if invitation.relationship == "self" else MANAGER)
+    services.close_campaign(campaign=campaign)
+    url = f"/assessments/campaigns/{campaign.pk}/team/"
+    listening = small.items["L1"].competency_id
+    # the north manager, searching for, filtering on or sorting towards the south, finds nobody else
+    north = signed_in(org.north_manager)
+    south_team = org.kam_south.team_id
+    for query in (f"?q=South&team={south_team}", "?q=South", f"?sort=-c{listening}&page=2"):
+        page = north.get(url + query).content.decode()
+        assert "Kam South" not in page, query
+    searched = north.get(f"{url}?q=South").content.decode()
+    assert "Nobody to show" in searched and "0 people you may see match the search" in searched
+    # and the figures count their own team only: kam_a's 75 on Listening, inside the 70-90 band
+    assert LISTENING_STRENGTH.format(0, 1, 0, 100) in north.get(url).content.decode()
+    # someone who may see nobody in the campaign is refused, whatever they ask for
+    for who in (org.kam_b, org.viewer):
+        client = signed_in(who)
+        for query in ("", "?page=2", f"?sort=-c{listening}", "?q=Kam"):
+            assert client.get(url + query).status_code == 404, (who, query)
+        assert client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="heatmap").status_code == 404
+
+
+def test_team_and_report_pages_run_the_same_queries_whatever_the_number_of_people(
+    rows: Rows, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given pages of two people, so that the people outgrow the first page
+    monkeypatch.setattr(queries, "TEAM_PAGE_SIZE", 2)
+    client = signed_in(rows.org.director)
+    team = f"/assessments/campaigns/{rows.shared.pk}/team/"
+    listening = rows.small.items["L1"].competency_id
+    first = rows.shared.assessments.order_by("pk").first()
+    assert first is not None
+    urls = [
+        team,
+        f"{team}?page=2",
+        f"{team}?sort=-c{listening}",
+        f"{team}?q=Candidate&sort=c{listening}&page=2",
+        f"/assessments/{first.pk}/report/",
+        f"/assessments/{first.pk}/report.pdf",
+    ]
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200, url
+            found[url] = len(captured)
+        return found
+
+    rows.grow(3)
+    counts()  # the first read after a change may recount the stored norms
+    few = counts()
+    rows.grow(6)
+    counts()
+    many = counts()
+    assert many == few
+    assert "10 people you may see" in client.get(team).content.decode()
