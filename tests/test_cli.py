@@ -107,6 +107,23 @@ def test_bad_boolean_gives_one_clear_line(tmp_path: Path) -> None:
     assert "KAMKIT_DEBUG='perhaps' is not a yes/no value" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("KAMKIT_TIME_ZONE", "Mars/Base", "KAMKIT_TIME_ZONE='Mars/Base' is not a time zone name"),
+        ("KAMKIT_LOG_LEVEL", "LOUD", "KAMKIT_LOG_LEVEL='LOUD' is not a log level"),
+    ],
+)
+def test_bad_time_zone_or_log_level_gives_one_clear_line(
+    tmp_path: Path, name: str, raw: str, message: str
+) -> None:
+    result = run("check", data_dir=tmp_path, extra_env={name: raw})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"kamkit: {message}")
+    assert "Traceback" not in result.stderr
+
+
 def test_behind_a_tls_proxy_kamkit_sends_hsts_unless_told_not_to(tmp_path: Path) -> None:
     show = ["manage", "shell", "-c", "from django.conf import settings; print(settings.SECURE_HSTS_SECONDS)"]
     proxied = run(*show, data_dir=tmp_path, extra_env={"KAMKIT_BEHIND_TLS_PROXY": "1"})

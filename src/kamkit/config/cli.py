@@ -866,7 +866,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the day the demo is dated from (default: today); same seed and day, same data",
     )
 
-    worker = add("worker", cmd_worker, "Run background tasks (reminders, reports, imports).")
+    worker = add(
+        "worker",
+        cmd_worker,
+        "Run background tasks (e-mails, reminders, portfolio re-scores, imports) and the daily jobs.",
+    )
     worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
     worker.add_argument(
         "--once", action="store_true", help="queue the daily jobs that are due, run what is queued, then stop"

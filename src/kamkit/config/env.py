@@ -5,9 +5,11 @@ Kept apart from ``settings`` so the command line can check configuration before 
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import secrets
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +78,32 @@ def env_time_of_day(name: str, default: str) -> str | None:
     if hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2:
         return f"{int(hours):02d}:{minutes}"
     raise ConfigurationError(f"{name}={raw!r} is not a time of day like 07:30 (or 'off').")
+
+
+def env_time_zone(name: str, default: str) -> str:
+    """A time zone name such as Europe/Berlin, checked here: Django stops on a bad one with a traceback."""
+    raw = os.environ.get(name)
+    value = default if raw is None or not raw.strip() else raw.strip()
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigurationError(
+            f"{name}={raw!r} is not a time zone name (use one like Europe/Berlin, America/New_York or UTC)."
+        ) from None
+    return value
+
+
+# The level names a person would write; logging also knows the aliases WARN, FATAL and NOTSET.
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def env_log_level(name: str, default: str) -> str:
+    """A logging level name in any case ("info" or "INFO"), given to logging in capitals."""
+    raw = os.environ.get(name)
+    value = (default if raw is None or not raw.strip() else raw).strip().upper()
+    if value not in logging.getLevelNamesMapping():
+        raise ConfigurationError(f"{name}={raw!r} is not a log level (use {', '.join(LOG_LEVELS)}).")
+    return value
 
 
 def data_dir() -> Path:

@@ -112,7 +112,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("KAMKIT_TIME_ZONE", "UTC")
+TIME_ZONE = env.env_time_zone("KAMKIT_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -185,5 +185,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("KAMKIT_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env.env_log_level("KAMKIT_LOG_LEVEL", "WARNING")},
 }
