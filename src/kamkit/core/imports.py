@@ -719,7 +719,7 @@ def parse_rows(
             for line, row in islice(records, _BATCH):
                 count += 1
                 if len(row) != width:
-                    fitted = _fit(row, width)
+                    fitted = fit_row(row, width)
                     if fitted is None:
                         parsed.bad_rows += 1
                         parsed.error_count += 1
@@ -751,8 +751,9 @@ def parse_rows(
     return parsed
 
 
-def _fit(row: list[str], width: int) -> list[str] | None:
-    """The row padded or cut to the header's width; None when cut cells hold something."""
+def fit_row(row: list[str], width: int) -> list[str] | None:
+    """The row padded or cut to the header's width; None when cut cells hold something (for an
+    importer's own fast path, which must read rows as ``parse_rows`` does)."""
     if len(row) < width:
         return row + [""] * (width - len(row))
     if any(cell.strip() for cell in row[width:]):

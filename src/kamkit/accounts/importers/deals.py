@@ -8,7 +8,6 @@ from array import array
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -44,6 +43,7 @@ from kamkit.core.choices import Action, ImportKind
 from kamkit.core.imports import (
     ColumnMapping,
     Table,
+    fit_row,
     parse_rows,
 )
 from kamkit.users.models import User
@@ -83,6 +83,7 @@ _DEAL_DATES = frozenset({"engaged_on", "expected_close_on", "closed_on"})
 _DEAL_POSITION = {name: position for position, name in enumerate(_DEAL_DB_FIELDS)}
 _AMOUNT_LIMIT = Decimal(10) ** 12  # DecimalField(max_digits=14, decimal_places=2)
 _BULK_INSERT = 100_000  # from this many new deals on SQLite, indexes are rebuilt rather than kept up
+_CELLS_KEPT = 100_000  # distinct cells kept per column (amounts are many; ids are never kept)
 
 
 _PRODUCT_NAME_LENGTH = 100
@@ -132,6 +133,29 @@ class _Resolved(dict[Any, Any]):
     def __missing__(self, key: Any) -> Any:
         value = self[key] = self.resolve(key)
         return value
+
+
+class _Cells(dict[Any, Any]):
+    """One column's cells, parsed by the column's parser and then resolved, once per distinct cell
+    (``cells[cell]``: one C-level look-up on a hit). A cell the parser refuses raises ValueError and
+    is not kept; so is an empty cell of a required column."""
+
+    __slots__ = ("parse", "required", "then")
+
+    def __init__(self, parse: Callable[[str], Any], then: Callable[[Any], Any], required: bool) -> None:
+        super().__init__()
+        self.parse = parse
+        self.then = then
+        self.required = required
+
+    def __missing__(self, cell: str) -> Any:
+        value = self.parse(cell)
+        if self.required and (value is None or value == ""):
+            raise ValueError(cell)
+        result = self.then(value)
+        if len(self) < _CELLS_KEPT:
+            self[cell] = result
+        return result
 
 
 class _DealImport:
@@ -213,24 +237,44 @@ class _DealImport:
     def check(self, table: Table, mapping: ColumnMapping) -> _Plan:
         """Every row resolved into the tuple it is stored as; problems refuse the file.
 
-        The loop over rows does no checks of its own: a resolver gives a message (a str) for a cell
-        it cannot resolve, which lands in the tuple. Only when some resolver gave one (or the
-        importer's rights are limited) are the tuples scanned again, to tell the lines.
+        The fast path reads each row's cells straight into that tuple: one dictionary look-up per
+        cell (``_Cells``: the cell parsed and resolved once per distinct value), no checks of its
+        own. A resolver gives a message (a str) for a cell it cannot resolve, which lands in the
+        tuple; only when some resolver gave one (or the importer's rights are limited) are the
+        tuples scanned again, to tell the lines. A cell that cannot be parsed at all sends its row
+        to the engine's ``parse_rows`` (in batches), which words the problem as for any import.
         """
         _require_an_account_column(mapping, self.columns, table.header_line)
         if mapping.missing:  # the engine refuses with its own message before reading any row
             parse_rows(table, mapping, self.columns)
-        present = set(mapping.indexes)
         errors = _Errors(mapping, self.columns)
         by_account_id, by_account, product_of, owner_of, money_of, day_of, account_names = self._lookups()
         skip_missing_account = self.options.missing_account == "skip"
-        has_name, has_product, has_owner = "name" in present, "product" in present, "owner" in present
-        has_amount, has_margin = "amount" in present, "margin" in present
-        has_engaged, has_close = "engaged_on" in present, "close_date" in present
-        has_account_id, has_account = "account_id" in present, "account" in present
-        missing_account_key = "account" if has_account else "account_id"
+        width = len(table.headers)
+        index = mapping.indexes
+        parsers = {column.key: column.parse for column in self.columns}
+
+        def cells(key: str, then: Callable[[Any], Any], required: bool = False) -> tuple[int, _Cells]:
+            """Where the column is in a row (``width``, an empty cell added to every row, when the
+            file lacks it) and its cells parsed and resolved."""
+            return index.get(key, width), _Cells(parsers[key], then, required)
+
         status_of = {str(stage): str(status) for stage, status in STAGE_STATUS.items()}
-        is_open = {stage: status == DealStatus.OPEN for stage, status in status_of.items()}
+        at_external_id = index["external_id"]
+        at_name = index.get("name")
+        at_account_id, account_id_of = cells("account_id", by_account_id.__getitem__)
+        at_account, account_of = cells("account", by_account.__getitem__)
+        at_product, product_cell = cells("product", product_of.__getitem__)
+        at_owner, owner_cell = cells("owner", owner_of.__getitem__)
+        at_stage, stage_of = cells(
+            "stage", lambda stage: (stage, status_of[stage], status_of[stage] == DealStatus.OPEN), True
+        )
+        at_amount, amount_of = cells("amount", money_of.__getitem__)
+        at_margin, margin_of = cells("margin", money_of.__getitem__)
+        at_engaged, engaged_of = cells("engaged_on", day_of.__getitem__)
+        at_close, close_of = cells("close_date", day_of.__getitem__)
+        missing_account_key = "account" if "account" in index else "account_id"
+        clean_id, clean_name = parsers["external_id"], parsers["name"]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         checked: list[tuple[Any, ...]] = []
         append = checked.append
@@ -238,67 +282,72 @@ class _DealImport:
         add_line = lines.append
         seen: dict[str, int] = {}
         first_line = seen.setdefault
-        skipped = 0
+        skipped = fast_rows = 0
+        bad: list[tuple[int, list[str]]] = []  # rows with a cell that cannot be parsed
         collecting = gc.isenabled()
         gc.disable()  # a million tuples without cycles: the collector's passes would cost seconds
         try:
-            records = iter(table.rows)
-            while True:
-                chunk = Table(
-                    headers=table.headers,
-                    rows=islice(records, _PARSE_CHUNK),
-                    header_line=table.header_line,
-                    format=table.format,
-                )
-                parsed = parse_rows(chunk, mapping, self.columns, max_errors=errors.remaining())
-                errors.add_parsed(parsed)
-                for row in parsed.rows:
-                    v = row.values
-                    line = row.line
-                    external_id = v["external_id"]
-                    first = first_line(external_id, line)
-                    if first != line:
-                        errors.add(line, "external_id", f"{external_id!r} is also on line {first}")
+            for line, row in table.rows:
+                if len(row) != width:
+                    fitted = fit_row(row, width)
+                    if fitted is None:
+                        bad.append((line, row))
                         continue
-                    if has_account_id and v["account_id"]:
-                        account = by_account_id[v["account_id"]]
-                    elif has_account and v["account"]:
-                        account = by_account[v["account"]]
-                    elif skip_missing_account:
+                    row = fitted
+                row.append("")  # the cell of every column the file lacks
+                fast_rows += 1
+                try:
+                    external_id = clean_id(row[at_external_id])
+                    if not external_id:
+                        raise ValueError(external_id)
+                    account = account_id_of[row[at_account_id]]
+                    if account is None:
+                        account = account_of[row[at_account]]
+                    stage, status, is_open = stage_of[row[at_stage]]
+                    close = close_of[row[at_close]]
+                    values = (
+                        external_id,
+                        account,
+                        clean_name(row[at_name]) if at_name is not None else "",
+                        product_cell[row[at_product]],
+                        owner_cell[row[at_owner]],
+                        stage,
+                        status,
+                        amount_of[row[at_amount]],
+                        margin_of[row[at_margin]],
+                        engaged_of[row[at_engaged]],
+                        close if is_open else None,
+                        None if is_open else close,
+                        now,
+                        now,
+                    )
+                except ValueError:
+                    fast_rows -= 1
+                    row.pop()
+                    bad.append((line, row))
+                    if len(bad) >= _PARSE_CHUNK:
+                        self._refuse_cells(bad, table, mapping, errors)
+                    continue
+                first = first_line(external_id, line)
+                if first != line:
+                    errors.add(line, "external_id", f"{external_id!r} is also on line {first}")
+                    continue
+                if account is None:
+                    if skip_missing_account:
                         skipped += 1
-                        continue
                     else:
                         errors.add(line, missing_account_key, MISSING_ACCOUNT)
-                        continue
-                    stage = v["stage"]
-                    close = day_of[v["close_date"]] if has_close else None
-                    append(
-                        (
-                            external_id,
-                            account,
-                            v["name"] if has_name else "",
-                            product_of[v["product"]] if has_product else None,
-                            owner_of[v["owner"]] if has_owner else None,
-                            stage,
-                            status_of[stage],
-                            money_of[v["amount"]] if has_amount else None,
-                            money_of[v["margin"]] if has_margin else None,
-                            day_of[v["engaged_on"]] if has_engaged else None,
-                            close if is_open[stage] else None,
-                            None if is_open[stage] else close,
-                            now,
-                            now,
-                        )
-                    )
-                    add_line(line)
-                if parsed.total_rows < _PARSE_CHUNK:
-                    break
+                    continue
+                append(values)
+                add_line(line)
+            self._refuse_cells(bad, table, mapping, errors)
+            errors.total_rows += fast_rows
             del seen
             resolvers = (by_account_id, by_account, product_of, owner_of, money_of)
             if (
                 not self.gate.everything
                 or any(type(value) is _Problem for resolved in resolvers for value in resolved.values())
-                or (has_name and any(len(row[2]) > 200 for row in checked))
+                or (at_name is not None and any(len(row[2]) > 200 for row in checked))
                 or any(len(row[0]) > 100 for row in checked)
             ):
                 self._explain(checked, lines, by_account_id, account_names, missing_account_key, errors)
@@ -306,8 +355,28 @@ class _DealImport:
         finally:
             if collecting:
                 gc.enable()
-        written = tuple(name for name, source in _DEAL_SOURCES.items() if source is None or source in present)
+        written = tuple(
+            name for name, source in _DEAL_SOURCES.items() if source is None or source in mapping.indexes
+        )
         return _DealWriter(checked, written, errors.total_rows, skipped, self.new_products).plan()
+
+    def _refuse_cells(
+        self, bad: list[tuple[int, list[str]]], table: Table, mapping: ColumnMapping, errors: _Errors
+    ) -> None:
+        """The rows the fast path could not read, worded by the engine as for any import (each is a
+        problem there too: the fast path reads cells exactly as the engine does)."""
+        if not bad:
+            return
+        parsed = parse_rows(
+            Table(headers=table.headers, rows=iter(bad), header_line=table.header_line, format=table.format),
+            mapping,
+            self.columns,
+            max_errors=errors.remaining(),
+        )
+        if parsed.rows:  # never: the two would read a cell differently
+            raise RuntimeError(f"line {parsed.rows[0].line} was refused by the deals fast path alone")
+        errors.add_parsed(parsed)
+        bad.clear()
 
     def _explain(
         self,
