@@ -995,3 +995,35 @@ def test_the_deals_fast_path_reads_rows_as_the_engine_does(
     short, long = Deal.objects.get(external_id="D1"), Deal.objects.get(external_id="D2")
     assert (short.status, short.closed_on, short.amount) == ("open", None, None)
     assert (long.status, long.closed_on, long.amount) == ("won", date(2017, 3, 1), Decimal("10"))
+
+
+def test_deals_are_inserted_many_rows_a_statement_with_the_rest_in_a_last_one(
+    sample_accounts: None, products: dict[str, Product], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given statements of 4 rows: the sample's 29 deals make 7 full statements and one of 1
+    monkeypatch.setattr(importers.deals, "_ROWS_PER_INSERT", 4)
+    options = ImportOptions(unknown_owner="empty", missing_account="skip")
+    assert import_file("deals", SAMPLE_DEALS, options=options).created == 29
+    # then every deal is stored once, as read
+    assert Deal.objects.count() == 29 and Deal.objects.values("external_id").distinct().count() == 29
+    deal = Deal.objects.get(external_id="UP409DSB")
+    assert (deal.status, deal.account.name) == ("open", "Ganjaflex")
+
+
+def test_a_clash_while_inserting_is_a_database_error_and_leaves_nothing(
+    sample_accounts: None, products: dict[str, Product], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a deal with one of the file's ids stored between the check and the insert
+    from django.db import IntegrityError
+
+    original = importers.deals._DealWriter._insert
+
+    def clash(self: Any, cursor: Any, table: str, rows: list[Any], *, rebuild: bool) -> None:
+        Deal.objects.create(account=Account.objects.first(), external_id=rows[-1][0], stage="won")
+        original(self, cursor, table, rows, rebuild=rebuild)
+
+    monkeypatch.setattr(importers.deals._DealWriter, "_insert", clash)
+    options = ImportOptions(unknown_owner="empty", missing_account="skip")
+    with pytest.raises(IntegrityError):
+        import_file("deals", SAMPLE_DEALS, options=options)
+    assert Deal.objects.count() == 0  # the whole import rolled back, the intruder with it
