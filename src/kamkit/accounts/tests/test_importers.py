@@ -1029,7 +1029,7 @@ def test_a_clash_while_inserting_is_a_database_error_and_leaves_nothing(
     assert Deal.objects.count() == 0  # the whole import rolled back, the intruder with it
 
 
-def test_changed_deals_are_updated_many_rows_a_statement(
+def test_changed_deals_are_updated_in_chunks(
     sample_accounts: None, products: dict[str, Product], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given the sample stored, then the same file with every won deal's value raised by 1
@@ -1042,14 +1042,12 @@ def test_changed_deals_are_updated_many_rows_a_statement(
         if row[at]:
             row[at] = str(Decimal(row[at]) + 1)
     raised = sum(1 for row in table[1:] if row[at])
-    assert raised > 4 and raised % 4  # several statements of 4 and a shorter last one
-    # when imported in statements of 4 rows
-    monkeypatch.setattr(importers.deals, "_ROWS_PER_INSERT", 4)
+    assert raised > 4 and raised % 4  # several chunks of 4 and a shorter last one
+    # when imported in chunks of 4 rows
+    monkeypatch.setattr(importers.deals, "_DEAL_CHUNK", 4)
     result = import_file("deals", csv_bytes(table), filename="deals.csv", options=options)
     # then exactly those deals changed, each by 1, and nothing else
     assert (result.created, result.updated, result.unchanged) == (0, raised, 29 - raised)
     after = dict(Deal.objects.values_list("external_id", "amount"))
-    assert {key for key in after if after[key] != before[key]} == {
-        row[0] for row in table[1:] if row[at]
-    }
+    assert {key for key in after if after[key] != before[key]} == {row[0] for row in table[1:] if row[at]}
     assert all(after[key] == before[key] + 1 for key in after if after[key] != before[key])
