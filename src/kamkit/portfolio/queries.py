@@ -226,7 +226,8 @@ def metrics_sql(
 
     The ORM builds one aggregate per kind of fact (deals, minutes logged, ratings, planned hours),
     each grouped by account; this joins them to the deal facts and derives growth, share of wallet
-    and hours from their sums, so that every sum is computed once and every table read once."""
+    and hours from their sums, so that every sum is computed once and every table read once. Every
+    column has a type, NULLs included (a table made from this SELECT takes its types from it)."""
     real = FLOAT.cast_db_type(connection)
 
     def f(column: str) -> str:
@@ -238,7 +239,7 @@ def metrics_sql(
     params += minutes_params
     ratings = []
     for source in RATED_SOURCES:
-        ratings.append(f"r.rating_{source}" if source in rated else "NULL")
+        ratings.append(f"r.rating_{source}" if source in rated else "CAST(NULL AS integer)")
     if rated:
         ratings_sql, ratings_params = compiled(ratings_queryset(rated))
         joins.append(f"LEFT JOIN ({ratings_sql}) r ON r.account_id = f.pk")
@@ -257,7 +258,7 @@ def metrics_sql(
         f"{f('revenue_current')} / NULLIF({f('wallet')} * {scale}, 0), "
         "f.wallet, f.years_as_customer, "
         f"COALESCE(CAST(h.minutes AS {real}) / 60, 0), "
-        f"{' + '.join(planned) if planned else 'NULL'}, "
+        f"{' + '.join(planned) if planned else f'CAST(NULL AS {real})'}, "
         f"{', '.join(ratings)}, %s "
         f"FROM ({deals}) f {' '.join(joins)}"
     )

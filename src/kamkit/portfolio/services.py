@@ -309,6 +309,22 @@ def _insert_select(model: type[Any], columns: tuple[str, ...], sql: str, params:
         return int(cursor.rowcount)
 
 
+def _insert_facts(sql: str, params: list[Any]) -> int:
+    """Write the facts. On PostgreSQL they are gathered first with CREATE TEMPORARY TABLE ... AS,
+    whose SELECT may run in parallel (an INSERT ... SELECT never does: the sums over a million deals
+    take twice as long on one core), then copied (a tenth of that)."""
+    if connection.vendor != "postgresql":
+        return _insert_select(AccountMetrics, queries.METRICS_COLUMNS, sql, params)
+    columns = _columns(queries.METRICS_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE kamkit_rescore_facts ({columns}) AS {sql}", params)
+        count = _insert_select(
+            AccountMetrics, queries.METRICS_COLUMNS, f"SELECT {columns} FROM kamkit_rescore_facts", []
+        )
+        cursor.execute("DROP TABLE kamkit_rescore_facts")
+    return count
+
+
 SCORE_COLUMNS: tuple[str, ...] = (
     "account_id",
     *(f"n_{source}" for source in ALL_SOURCES),
@@ -403,7 +419,7 @@ def rescore_portfolio(*, as_of: dt.date | None = None, started_by: User | None =
         facts_sql, facts_params = queries.metrics_sql(
             period, period_months=settings.period_months, rated=rated, computed_at=started
         )
-        count = _insert_select(AccountMetrics, queries.METRICS_COLUMNS, facts_sql, facts_params)
+        count = _insert_facts(facts_sql, facts_params)
         if count < 0:  # a driver that does not report it
             count = AccountMetrics.objects.count()
         score_sql, score_params = ranking_sql(criteria, settings, scales, max(count, 1))

@@ -360,3 +360,20 @@ def test_an_empty_portfolio_scores_nothing_without_failing(portfolio: Portfolio)
     Account.objects.all().delete()
     run = services.rescore_portfolio(as_of=dt.date(2026, 11, 1))
     assert run.account_count == 0 and not AccountScore.objects.exists()
+
+
+def test_on_postgresql_the_derived_tables_skip_the_write_ahead_log(portfolio: Portfolio) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("UNLOGGED is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relpersistence FROM pg_class WHERE relname IN (%s, %s) ORDER BY relname",
+            [AccountMetrics._meta.db_table, AccountScore._meta.db_table],
+        )
+        assert cursor.fetchall() == [("portfolio_accountmetrics", "u"), ("portfolio_accountscore", "u")]
+    # and a re-score twice in one transaction leaves no temporary table in the way
+    rescore()
+    rescore()
+    assert AccountScore.objects.count() == AccountMetrics.objects.count() > 0
