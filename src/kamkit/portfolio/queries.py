@@ -20,12 +20,10 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DateField,
     DecimalField,
     ExpressionWrapper,
     F,
     FloatField,
-    Func,
     IntegerField,
     Max,
     Min,
@@ -40,7 +38,7 @@ from django.db.models.functions import Cast, Coalesce, Floor, NullIf, PercentRan
 from django.utils import timezone
 
 from kamkit.accounts.choices import DealStatus, Tier
-from kamkit.accounts.models import Account, Interaction
+from kamkit.accounts.models import Account, Deal, Interaction
 from kamkit.accounts.queries import industries
 from kamkit.core import permissions
 from kamkit.core.lists import ListFilter, ListSpec
@@ -100,24 +98,6 @@ def criterion_spec(criterion: SelectionCriterion) -> scoring.CriterionSpec:
 # The SQL of a re-score -----------------------------------------------------------------------------
 
 
-class DaysBetween(Func):
-    """Days from ``start`` (a date expression) to ``end`` (a date), as a float, on SQLite and PostgreSQL."""
-
-    output_field = FloatField()
-
-    def __init__(self, start: Any, end: dt.date) -> None:
-        super().__init__(start, Value(end, output_field=DateField()))
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        start, end = self.get_source_expressions()
-        start_sql, start_params = compiler.compile(start)
-        end_sql, end_params = compiler.compile(end)
-        params = [*end_params, *start_params]
-        if connection.vendor == "sqlite":
-            return f"(julianday({end_sql}) - julianday({start_sql}))", params
-        return f"CAST(({end_sql} - {start_sql}) AS double precision)", params
-
-
 # Planned hours feed return on time once an app provides them: a provider returns, for a period, a
 # queryset of rows with ``account_id`` and ``hours`` (e.g. the plans app's planned hours of actions).
 PlannedHoursProvider = Callable[[dt.date, dt.date], QuerySet[Any]]
@@ -147,32 +127,33 @@ METRICS_COLUMNS: tuple[str, ...] = (
 )
 
 
-def deal_facts_queryset(period: scoring.Period) -> QuerySet[Any]:
-    """One row per account with the sums of its deals: one LEFT JOIN + GROUP BY the account id (the
-    account's own columns are read through MAX() so that they do not widen the GROUP BY)."""
-    won = Q(deals__status=DealStatus.WON)
-    in_current = won & Q(deals__closed_on__gt=period.current_start, deals__closed_on__lte=period.as_of)
-    in_previous = won & Q(
-        deals__closed_on__gt=period.previous_start, deals__closed_on__lte=period.current_start
-    )
-    ever = won & (Q(deals__closed_on__lte=period.as_of) | Q(deals__closed_on__isnull=True))
-
-    def total(condition: Q, column: str = "amount") -> Coalesce:
-        return Coalesce(Sum(f"deals__{column}", filter=condition), Value(0), output_field=MONEY)
-
-    customer_since = Coalesce(Max("customer_since"), Min("deals__closed_on", filter=won))
+def deal_sums_queryset(period: scoring.Period) -> QuerySet[Any]:
+    """One row per account that has deals, with their sums: grouped on the deals themselves (the
+    covering deals index, read in account order), not on the accounts joined to their deals, which
+    PostgreSQL runs a third slower. Accounts without deals get zeros in ``metrics_sql``."""
+    won = Q(status=DealStatus.WON)
+    in_current = won & Q(closed_on__gt=period.current_start, closed_on__lte=period.as_of)
+    in_previous = won & Q(closed_on__gt=period.previous_start, closed_on__lte=period.current_start)
+    ever = won & (Q(closed_on__lte=period.as_of) | Q(closed_on__isnull=True))
     named: dict[str, Any] = {
-        "revenue_current": total(in_current),
-        "revenue_previous": total(in_previous),
-        "profit_current": total(in_current, "margin"),
-        "pipeline": total(Q(deals__status=DealStatus.OPEN)),
-        "historical_value": total(ever),
-        "wallet": Max("wallet_estimate"),
-        "years_as_customer": Coalesce(
-            DaysBetween(customer_since, period.as_of) / Value(365.25), Value(0.0), output_field=FLOAT
-        ),
+        "revenue_current": Sum("amount", filter=in_current),
+        "revenue_previous": Sum("amount", filter=in_previous),
+        "profit_current": Sum("margin", filter=in_current),
+        "pipeline": Sum("amount", filter=Q(status=DealStatus.OPEN)),
+        "historical_value": Sum("amount", filter=ever),
+        "first_won": Min("closed_on", filter=won),
     }
-    return Account.objects.order_by().values("pk").annotate(**named).values("pk", *named)
+    return Deal.objects.order_by().values("account_id").annotate(**named).values("account_id", *named)
+
+
+DEAL_SUMS = ("revenue_current", "revenue_previous", "profit_current", "pipeline", "historical_value")
+
+
+def days_between_sql(start_sql: str, vendor: str) -> str:
+    """SQL for the days from ``start_sql`` (a date) to a date given as the next parameter, as a float."""
+    if vendor == "sqlite":
+        return f"(julianday(%s) - julianday({start_sql}))"
+    return f"CAST((%s - {start_sql}) AS double precision)"
 
 
 def _aware(day: dt.date) -> dt.datetime:
@@ -225,7 +206,7 @@ def metrics_sql(
     """The SELECT behind AccountMetrics, in METRICS_COLUMNS order.
 
     The ORM builds one aggregate per kind of fact (deals, minutes logged, ratings, planned hours),
-    each grouped by account; this joins them to the deal facts and derives growth, share of wallet
+    each grouped by account; this joins them to every account and derives growth, share of wallet
     and hours from their sums, so that every sum is computed once and every table read once. Every
     column has a type, NULLs included (a table made from this SELECT takes its types from it)."""
     real = FLOAT.cast_db_type(connection)
@@ -233,7 +214,17 @@ def metrics_sql(
     def f(column: str) -> str:
         return f"CAST(f.{column} AS {real})"
 
-    deals, params = compiled(deal_facts_queryset(period))
+    sums, sums_params = compiled(deal_sums_queryset(period))
+    account = connection.ops.quote_name(Account._meta.db_table)
+    since = days_between_sql("COALESCE(a.customer_since, d.first_won)", connection.vendor)
+    as_of = connection.ops.adapt_datefield_value(period.as_of)
+    facts = (
+        "SELECT a.id AS pk, "
+        + ", ".join(f"COALESCE(d.{name}, 0) AS {name}" for name in DEAL_SUMS)
+        + f", a.wallet_estimate AS wallet, COALESCE({since} / 365.25, 0.0) AS years_as_customer "
+        f"FROM {account} a LEFT JOIN ({sums}) d ON d.account_id = a.id"
+    )
+    params = [as_of, *sums_params]
     minutes, minutes_params = compiled(minutes_queryset(period))
     joins = [f"LEFT JOIN ({minutes}) h ON h.account_id = f.pk"]
     params += minutes_params
@@ -260,7 +251,7 @@ def metrics_sql(
         f"COALESCE(CAST(h.minutes AS {real}) / 60, 0), "
         f"{' + '.join(planned) if planned else f'CAST(NULL AS {real})'}, "
         f"{', '.join(ratings)}, %s "
-        f"FROM ({deals}) f {' '.join(joins)}"
+        f"FROM ({facts}) f {' '.join(joins)}"
     )
     return sql, [computed_at, *params]
 

@@ -19,7 +19,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from kamkit.accounts.models import Account, Deal, Interaction
 from kamkit.accounts.signals import rows_imported
 
-# The fields each model contributes to the scores (ADR 0007, queries.deal_facts_queryset).
+# The fields each model contributes to the scores (ADR 0007, queries.deal_sums_queryset and metrics_sql).
 SCORED_FIELDS: dict[type[Model], tuple[str, ...]] = {
     Account: ("customer_since", "wallet_estimate"),
     Deal: ("account_id", "status", "closed_on", "amount", "margin"),
