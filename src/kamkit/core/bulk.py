@@ -31,7 +31,9 @@ def bulk_work() -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
-            if mapped is not None:
-                cursor.execute(f"PRAGMA mmap_size = {int(mapped[0])}")
+        # On the driver's connection: Django's cursor refuses to run in a transaction an error has
+        # broken, which would hide that error behind its own and leave the settings in place.
+        raw = connection.connection
+        raw.execute(f"PRAGMA cache_size = {int(cache)}")
+        if mapped is not None:
+            raw.execute(f"PRAGMA mmap_size = {int(mapped[0])}")

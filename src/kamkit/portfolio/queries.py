@@ -428,6 +428,8 @@ def score_status() -> ScoreStatus:
         .first()
     ) or {"inputs_version": 0, "inputs_changed_at": None, "rescore_task_id": ""}
     run = latest_run()
+    if run is not None and run.account_count and not AccountScore.objects.exists():
+        run = None  # its scores are gone (PostgreSQL empties its UNLOGGED tables after a crash)
     changed = run is None or row["inputs_version"] > run.inputs_version
     task = _task_state(row["rescore_task_id"]) if changed and row["rescore_task_id"] else None
     return ScoreStatus(run=run, inputs_changed=changed, changed_at=row["inputs_changed_at"], task=task)

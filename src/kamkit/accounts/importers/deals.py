@@ -307,22 +307,8 @@ class _DealImport:
                         account = account_of[row[at_account]]
                     stage, status, is_open = stage_of[row[at_stage]]
                     close = close_of[row[at_close]]
-                    values = (
-                        external_id,
-                        account,
-                        clean_name(row[at_name]) if at_name is not None else "",
-                        product_cell[row[at_product]],
-                        owner_cell[row[at_owner]],
-                        stage,
-                        status,
-                        amount_of[row[at_amount]],
-                        margin_of[row[at_margin]],
-                        engaged_of[row[at_engaged]],
-                        close if is_open else None,
-                        None if is_open else close,
-                        now,
-                        now,
-                    )
+                    amount, margin = amount_of[row[at_amount]], margin_of[row[at_margin]]
+                    engaged = engaged_of[row[at_engaged]]
                 except ValueError:
                     fast_rows -= 1
                     row.pop()
@@ -340,6 +326,24 @@ class _DealImport:
                     else:
                         errors.add(line, missing_account_key, MISSING_ACCOUNT)
                     continue
+                # Products and owners only for rows that stay: a product to create is registered
+                # when first looked up, and a skipped row must not create one.
+                values = (
+                    external_id,
+                    account,
+                    clean_name(row[at_name]) if at_name is not None else "",
+                    product_cell[row[at_product]],
+                    owner_cell[row[at_owner]],
+                    stage,
+                    status,
+                    amount,
+                    margin,
+                    engaged,
+                    close if is_open else None,
+                    None if is_open else close,
+                    now,
+                    now,
+                )
                 append(values)
                 add_line(line)
             self._refuse_cells(bad, table, mapping, errors)

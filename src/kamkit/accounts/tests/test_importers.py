@@ -1051,3 +1051,18 @@ def test_changed_deals_are_updated_in_chunks(
     after = dict(Deal.objects.values_list("external_id", "amount"))
     assert {key for key in after if after[key] != before[key]} == {row[0] for row in table[1:] if row[at]}
     assert all(after[key] == before[key] + 1 for key in after if after[key] != before[key])
+
+
+def test_a_skipped_deal_creates_no_product(sample_accounts: None, products: dict[str, Product]) -> None:
+    # given one deal without an account naming a new product, and one with an account naming another
+    rows = [
+        DEAL_HEADER,
+        ["G1", "", "Ghost Gadget", "", "Won", "2017-03-01", "10"],
+        ["R1", "", "Real Gadget", "Ganjaflex", "Won", "2017-03-01", "10"],
+    ]
+    options = ImportOptions(unknown_owner="empty", missing_account="skip", create_missing_products=True)
+    result = import_file("deals", csv_bytes(rows), filename="deals.csv", options=options)
+    # then only the kept deal's product is created
+    assert (result.created, result.skipped) == (1, 1)
+    assert Product.objects.filter(name="Real Gadget").exists()
+    assert not Product.objects.filter(name="Ghost Gadget").exists()

@@ -33,3 +33,23 @@ def test_the_settings_come_back_when_the_block_fails() -> None:
     with pytest.raises(RuntimeError), bulk_work():
         raise RuntimeError("the import failed")
     assert _cache_size() == before
+
+
+@pytest.mark.django_db
+def test_an_error_that_breaks_the_transaction_comes_out_as_itself() -> None:
+    # given an ORM write that fails inside the block (the transaction is then marked broken)
+    from django.db import IntegrityError, transaction
+
+    from kamkit.accounts.models import Account, Deal
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite settings")
+    before = _cache_size()
+    with transaction.atomic():
+        account = Account.objects.create(name="Twice Ltd")
+        Deal.objects.create(account=account, external_id="D-1", stage="won")
+        # then the caller sees the IntegrityError, not Django's complaint about the broken transaction
+        with pytest.raises(IntegrityError), bulk_work():
+            Deal.objects.create(account=account, external_id="D-1", stage="won")
+        transaction.set_rollback(True)
+    assert _cache_size() == before

@@ -294,3 +294,13 @@ def test_the_status_before_any_rescore(org: Org, api_as: ApiAs) -> None:
         "text": "Not scored yet.",
     }
     assert api_as(None).get("/portfolio/status").status_code == 401
+
+
+def test_scores_lost_since_their_run_read_as_not_scored(portfolio: Portfolio) -> None:
+    # given a re-score whose rows are gone since (PostgreSQL empties UNLOGGED tables after a crash)
+    services.rescore_portfolio(as_of=dt.date(2026, 6, 30))
+    assert queries.score_status().run is not None
+    AccountScore.objects.all().delete()
+    # then the status says not scored, so the background re-score runs again
+    status = queries.score_status()
+    assert status.run is None and status.inputs_changed and status.text.startswith("Not scored yet")
