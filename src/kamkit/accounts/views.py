@@ -547,7 +547,6 @@ def contact_list_redirect(request: HttpRequest, contact_pk: int) -> HttpResponse
 # CRM file imports: upload, check the column mapping, import -----------------------------------------
 # (imported here, not at the top, to keep this section in one piece)
 
-import re  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -571,7 +570,6 @@ IMPORT_ERRORS_SHOWN = 200
 CHECK_IN_REQUEST_BYTES = 5 * 1024 * 1024
 CHECK_IN_REQUEST_BYTES_EXCEL = 1024 * 1024
 WORKER_LATE_SECONDS = 60  # a run queued longer than this: say that a worker may not be running
-_IMPORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def _sweep_uploads(request: HttpRequest) -> None:
@@ -591,9 +589,9 @@ def _remember(request: HttpRequest, token: str, **facts: Any) -> None:
         request.session[IMPORT_SESSION_KEY] = pending
 
 
-def _forget_upload(request: HttpRequest, token: str, path: Path | None) -> None:
-    if path is not None:
-        path.unlink(missing_ok=True)
+def _forget_upload(request: HttpRequest, token: str, name: str | None) -> None:
+    if name is not None:
+        uploads.remove(name)
     pending = dict(request.session.get(IMPORT_SESSION_KEY, {}))
     if pending.pop(token, None) is not None:
         request.session[IMPORT_SESSION_KEY] = pending
@@ -628,7 +626,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         try:
             importers.preview(kind, path, filename=upload.name)
         except ImportRefused as exc:
-            path.unlink(missing_ok=True)
+            uploads.remove(name)
             form.add_error("file", " ".join([exc.detail, *exc.report(limit=3).splitlines()]))
         else:
             token = name.partition(".")[0]
@@ -653,13 +651,17 @@ def import_mapping(request: HttpRequest, token: str) -> HttpResponse:
     its run page at once; so is the check of a big file. A refusal lists every bad row."""
     permissions.require(request.user, Action.ADD, Account)
     known = request.session.get(IMPORT_SESSION_KEY, {})
-    pending = known.get(token) if _IMPORT_TOKEN.fullmatch(token) else None
+    pending = known.get(token) if uploads.is_token(token) else None
     if pending is None:
         raise Http404("No such upload: it was imported already, or it belongs to another session.")
     name = f"{token}{pending['extension']}"
-    path = uploads.path_of(name)
+    try:
+        path = uploads.path_of(name)
+    except uploads.UnknownUpload:  # a session from before uploads were checked by name
+        _forget_upload(request, token, None)
+        raise Http404("No such upload: upload the file again.") from None
     if time.time() - pending["at"] > IMPORT_TTL_SECONDS or not path.exists():
-        _forget_upload(request, token, path)
+        _forget_upload(request, token, name)
         messages.error(request, f"The upload of {pending['filename']} has expired; upload the file again.")
         return redirect("accounts:import")
     kind, filename = pending["kind"], pending["filename"]

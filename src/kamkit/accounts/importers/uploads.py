@@ -28,6 +28,11 @@ class UnknownUpload(ValueError):
     """A name that is not one of ours (a token, optionally under queued/, and an extension)."""
 
 
+def is_token(text: str) -> bool:
+    """Whether ``text`` could be an upload's token (before any file is looked for)."""
+    return bool(_TOKEN.fullmatch(text))
+
+
 def folder() -> Path:
     path = Path(settings.DATA_DIR) / "imports"
     path.mkdir(parents=True, exist_ok=True)

@@ -56,6 +56,7 @@ def test_within_their_rights_the_change_goes_through(org: Org, hiring: Hiring) -
         changes=services.OpeningChanges(hiring_manager=org.sub_manager, team=org.north),
         by=org.north_manager,
     )
+    hiring.opening.refresh_from_db()
     assert hiring.opening.hiring_manager == org.sub_manager
     # and a director moves it anywhere
     services.update_opening(

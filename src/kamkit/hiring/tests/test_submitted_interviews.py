@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from kamkit.core.errors import ConflictError, ServiceError
 from kamkit.hiring import services
@@ -113,4 +112,7 @@ def test_the_api_submits_the_saved_draft_for_an_empty_body(org: Org, hiring: Hir
     done = api.post(f"/hiring/interviews/{hiring.first.pk}/scorecard/submit", {})
     assert done.status_code == 200 and done.json()["status"] == "submitted"
     assert {r["rating"] for r in done.json()["ratings"]} == set(ALL_FOUR.values())
-    assert timezone.now() >= dt.datetime.fromisoformat(done.json()["submitted_at"])
+    hiring.first.refresh_from_db()
+    stored = hiring.first.submitted_at
+    assert stored is not None  # the API shows the stored moment, to the millisecond
+    assert abs(stored - dt.datetime.fromisoformat(done.json()["submitted_at"])) < dt.timedelta(milliseconds=1)

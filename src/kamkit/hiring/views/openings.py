@@ -81,27 +81,25 @@ def opening_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        probe = ManagedOpening(hiring_manager=data["hiring_manager"], team=data["team"])
-        if not permissions.can(request.user, Action.ADD, probe):
-            form.add_error("hiring_manager", "You may open positions for yourself and the people below you.")
-        else:
-            opening = save_with_form(
-                form,
-                lambda: services.create_opening(
-                    title=data["title"],
-                    benchmark=data["benchmark"],
-                    target_level=data["target_level"],
-                    hiring_manager=data["hiring_manager"],
-                    team=data["team"],
-                    location=data["location"],
-                    headcount=data["headcount"],
-                    description=data["description"],
-                    created_by=acting_user(request),
-                ),
-            )
-            if opening is not None:
-                messages.success(request, f"{opening} is open; its interview kit is ready to review.")
-                return redirect("hiring:opening", pk=opening.pk)
+        # Whether this person may run a position for that hiring manager and team is the service's
+        # rule (services.openings._check_hands); its refusal lands on the form's fields.
+        opening = save_with_form(
+            form,
+            lambda: services.create_opening(
+                title=data["title"],
+                benchmark=data["benchmark"],
+                target_level=data["target_level"],
+                hiring_manager=data["hiring_manager"],
+                team=data["team"],
+                location=data["location"],
+                headcount=data["headcount"],
+                description=data["description"],
+                created_by=acting_user(request),
+            ),
+        )
+        if opening is not None:
+            messages.success(request, f"{opening} is open; its interview kit is ready to review.")
+            return redirect("hiring:opening", pk=opening.pk)
     return form_page(request, form, "Open a position")
 
 
